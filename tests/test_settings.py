@@ -1,0 +1,120 @@
+"""Each settings rule: a failing input and the message it gets, plus the coercion of -c values."""
+
+import pytest
+
+from settings import SettingsError, load_settings
+from tests.conftest import cdk_context
+
+
+def settings_for(**overrides):
+    return load_settings(cdk_context(**overrides))
+
+
+def test_dev_is_the_default_environment():
+    assert settings_for().env_name == "dev"
+
+
+def test_env_selects_the_prod_environment():
+    settings = settings_for(env="prod")
+    assert settings.env_name == "prod"
+    assert settings.environment.network.nat_gateways == 2
+
+
+def test_unknown_environment_fails_naming_the_known_ones():
+    with pytest.raises(SettingsError, match=r"env: got 'qa'; expected one of .*dev, prod"):
+        settings_for(env="qa")
+
+
+def test_dotted_override_replaces_one_value():
+    settings = settings_for(**{"compute.min_capacity": "3", "compute.max_capacity": "5"})
+    assert settings.environment.compute.min_capacity == 3
+
+
+def test_override_coerces_the_string_false_to_a_boolean():
+    settings = settings_for(**{"data.multi_az": "false"})
+    assert settings.environment.data.multi_az is False
+
+
+def test_override_with_a_word_for_a_number_fails_naming_the_full_key():
+    with pytest.raises(
+        SettingsError,
+        match=r"environments\.dev\.compute\.min_capacity: .*valid integer.*got 'three'",
+    ):
+        settings_for(**{"compute.min_capacity": "three"})
+
+
+def test_unknown_key_fails_naming_it():
+    with pytest.raises(
+        SettingsError, match=r"environments\.dev\.compute\.min_capcity: unknown setting"
+    ):
+        settings_for(**{"compute.min_capcity": "3"})
+
+
+def test_account_id_keeps_its_leading_zero():
+    settings = settings_for(**{"account": "012345678901"})
+    assert settings.environment.account is None  # undotted keys are not settings overrides
+    settings = load_settings(
+        cdk_context(environments={"dev": {"account": "012345678901", "region": "eu-west-1"}})
+    )
+    assert settings.environment.account == "012345678901"
+
+
+def test_account_id_of_eleven_digits_fails():
+    with pytest.raises(SettingsError, match=r"environments\.dev\.account: .*got '12345678901'"):
+        load_settings(cdk_context(environments={"dev": {"account": "12345678901"}}))
+
+
+def test_all_problems_are_reported_in_one_message():
+    with pytest.raises(SettingsError) as raised:
+        settings_for(**{"compute.min_capacity": "three", "network.nat_gateways": "5"})
+    message = str(raised.value)
+    assert "environments.dev.compute.min_capacity" in message
+    assert "environments.dev.network.nat_gateways" in message
+
+
+def test_min_capacity_above_max_capacity_fails():
+    with pytest.raises(
+        SettingsError,
+        match=r"environments\.dev\.compute\.min_capacity: is 5, above max_capacity \(2\)",
+    ):
+        settings_for(**{"compute.min_capacity": "5", "compute.max_capacity": "2"})
+
+
+def test_desired_capacity_below_min_capacity_fails():
+    with pytest.raises(
+        SettingsError, match=r"environments\.dev\.compute\.desired_capacity: is 2, outside"
+    ):
+        settings_for(
+            **{
+                "compute.min_capacity": "4",
+                "compute.desired_capacity": "2",
+                "compute.max_capacity": "10",
+            }
+        )
+
+
+def test_replicas_without_backups_fail_explaining_both_ways_out():
+    with pytest.raises(
+        SettingsError,
+        match=r"environments\.dev\.data\.backup_retention_days: is 0 but read_replicas is 1.*"
+        r"Set backup_retention_days to 1 or more, or read_replicas to 0",
+    ):
+        settings_for(**{"data.backup_retention_days": "0", "data.read_replicas": "1"})
+
+
+def test_nat_gateways_of_zero_fails_with_the_valid_range():
+    with pytest.raises(
+        SettingsError, match=r"environments\.dev\.network\.nat_gateways: .*greater than or equal"
+    ):
+        settings_for(**{"network.nat_gateways": "0"})
+
+
+def test_public_cidr_fails():
+    with pytest.raises(SettingsError, match=r"environments\.dev\.network\.cidr: .*private"):
+        settings_for(**{"network.cidr": "8.8.0.0/16"})
+
+
+def test_settings_are_frozen():
+    settings = settings_for()
+    with pytest.raises(Exception, match="frozen"):
+        settings.environment.compute.min_capacity = 9
