@@ -2,8 +2,9 @@
 
 from aws_cdk import CfnOutput, RemovalPolicy, Stack
 from aws_cdk import aws_ec2 as ec2
-from constructs import Construct
+from aws_cdk import aws_sns as sns
 
+from constructs import Construct
 from constructs.database import ReplicatedDatabase, engine_for
 from settings.data import DataSettings
 
@@ -16,7 +17,13 @@ _REMOVAL = {
 
 class DataStack(Stack):
     def __init__(
-        self, scope: Construct, id: str, *, settings: DataSettings, vpc: ec2.IVpc, **kwargs
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        settings: DataSettings,
+        vpc: ec2.IVpc,
+        **kwargs,
     ) -> None:
         super().__init__(scope, id, **kwargs)
 
@@ -42,12 +49,24 @@ class DataStack(Stack):
             delete_automated_backups=settings.removal_policy == "destroy",
         )
 
+        # The compute stack sends its alarms to the same topic.
+        self.alarm_topic: sns.ITopic = sns.Topic(
+            self, "AlarmTopic", display_name="Database and app alarms", enforce_ssl=True
+        )
+
         instance = self.database.instance
         CfnOutput(self, "WriterEndpoint", value=instance.db_instance_endpoint_address)
         CfnOutput(self, "WriterPort", value=instance.db_instance_endpoint_port)
         for number, replica in enumerate(self.database.replicas, start=1):
             CfnOutput(
-                self, f"Replica{number}Endpoint", value=replica.db_instance_endpoint_address
+                self,
+                f"Replica{number}Endpoint",
+                value=replica.db_instance_endpoint_address,
             )
         CfnOutput(self, "SecretArn", value=self.database.secret.secret_arn)
-        CfnOutput(self, "SecurityGroupId", value=self.database.security_group.security_group_id)
+        CfnOutput(
+            self,
+            "SecurityGroupId",
+            value=self.database.security_group.security_group_id,
+        )
+        CfnOutput(self, "AlarmTopicArn", value=self.alarm_topic.topic_arn)
