@@ -2,6 +2,7 @@
 
 from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_s3 as s3
+
 from constructs import Construct
 
 INCOMING_PREFIX = "incoming/"
@@ -24,6 +25,7 @@ class ReportsBucket(Construct):
         reports_retention_days: int,
         incoming_retention_days: int,
         website: bool,
+        log_bucket: s3.IBucket,
     ) -> None:
         super().__init__(scope, id)
 
@@ -47,6 +49,8 @@ class ReportsBucket(Construct):
             website_index_document="index.html" if website else None,
             website_error_document="index.html" if website else None,
             removal_policy=removal_policy,
+            server_access_logs_bucket=log_bucket,
+            server_access_logs_prefix="s3/reports/",
             lifecycle_rules=[
                 s3.LifecycleRule(
                     id="ExpireUploads",

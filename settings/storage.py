@@ -23,3 +23,6 @@ class StorageSettings(SettingsModel):
 
     reports_keep_runs: Annotated[int, Field(ge=1, le=1000)] = 20
     """Runs the publisher keeps per branch; older ones are deleted at publish time."""
+
+    access_logs_retention_days: Annotated[int, Field(ge=1, le=3650)] = 90
+    """Days after which the log bucket's server access logs and ALB access logs expire."""

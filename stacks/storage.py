@@ -4,8 +4,9 @@ from aws_cdk import CfnOutput, RemovalPolicy, Stack
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_logs as logs
-from constructs import Construct
 
+from constructs import Construct
+from constructs.access_log_bucket import ALB_LOGS_PREFIX, AccessLogBucket
 from constructs.report_publisher import ReportPublisher
 from constructs.reports_bucket import REPORTS_PREFIX, ReportsBucket
 from settings.storage import StorageSettings
@@ -27,6 +28,16 @@ class StorageStack(Stack):
             RemovalPolicy.DESTROY if settings.removal_policy == "destroy" else RemovalPolicy.RETAIN
         )
 
+        logs_bucket = AccessLogBucket(
+            self,
+            "AccessLogs",
+            retention_days=settings.access_logs_retention_days,
+            removal_policy=removal_policy,
+        )
+        self.log_bucket = logs_bucket.bucket
+        """Server access logs of the reports bucket; the ALB writes under `alb_log_prefix`."""
+        self.alb_log_prefix = ALB_LOGS_PREFIX
+
         reports = ReportsBucket(
             self,
             "Reports",
@@ -34,6 +45,7 @@ class StorageStack(Stack):
             reports_retention_days=settings.reports_retention_days,
             incoming_retention_days=settings.incoming_retention_days,
             website=settings.site == "s3-website",
+            log_bucket=self.log_bucket,
         )
         self.bucket = reports.bucket
 
