@@ -1,0 +1,233 @@
+"""`make deploy`: every stack into the local emulator with the real CDK CLI, then a report.
+
+Starts (or reuses) the emulator, bootstraps it once, runs `cdk deploy --all` with the direct
+method, says per stack what was emulated, prints the outputs, publishes the committed Allure 2
+fixture report into the deployed bucket and checks that its URL serves the report's index.html.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import boto3
+
+from emulator import fidelity, server
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+ACCOUNT = "123456789012"  # moto's default account
+REGION = "us-east-1"
+SAMPLE_REPORT = REPO_ROOT / "tests" / "fixtures" / "reports" / "allure2"
+# moto's change-set path records no outputs or exports, so dependent stacks would fail with
+# "No export named ..."; the direct method creates and updates stacks without change sets.
+DEPLOY_FLAGS = (
+    "--all",
+    "--require-approval",
+    "never",
+    "--method=direct",
+    "--progress",
+    "events",
+)
+SHOWN_OUTPUTS = {
+    "storage": ("ReportsBucketName", "ReportsBaseUrl", "UploadAccessPointAlias"),
+    "data": (
+        "WriterEndpoint",
+        "WriterPort",
+        "Replica1Endpoint",
+        "SecretArn",
+        "AlarmTopicArn",
+    ),
+    "compute": ("LoadBalancerDnsName", "AppUrl", "GroupName", "DashboardName"),
+    "network": ("VpcId",),
+}
+
+
+class DeployError(RuntimeError):
+    """A step of the local deployment failed; the message says which and what to look at."""
+
+
+def emulator_environment(endpoint: str) -> dict[str, str]:
+    """The process environment that points the CDK CLI and boto3 at the emulator."""
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("AWS_") and key not in ("CDK_DEFAULT_ACCOUNT", "CDK_DEFAULT_REGION")
+    }
+    environment.update(
+        AWS_ENDPOINT_URL=endpoint,
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+        AWS_REGION=REGION,
+        AWS_DEFAULT_REGION=REGION,
+        AWS_EC2_METADATA_DISABLED="true",
+    )
+    return environment
+
+
+def deploy(env_name: str, *, cdk_out: Path, environment: dict[str, str]) -> dict[str, dict]:
+    """Bootstraps once and deploys every stack; returns each stack's outputs by stack name."""
+    context = ("-c", f"env={env_name}", "-c", "target=emulator")
+    cloudformation = boto3.client(
+        "cloudformation",
+        region_name=REGION,
+        endpoint_url=environment["AWS_ENDPOINT_URL"],
+    )
+    if not _stack_exists(cloudformation, "CDKToolkit"):
+        _step(
+            "bootstrapping the emulator",
+            ["npx", "cdk", "bootstrap", f"aws://{ACCOUNT}/{REGION}", *context],
+            environment,
+        )
+    outputs_file = cdk_out / "outputs.json"
+    _step(
+        f"deploying every {env_name} stack",
+        [
+            "npx",
+            "cdk",
+            "deploy",
+            *DEPLOY_FLAGS,
+            *context,
+            "--output",
+            str(cdk_out),
+            "--outputs-file",
+            str(outputs_file),
+        ],
+        environment,
+    )
+    return json.loads(outputs_file.read_text())
+
+
+def publish_sample_report(bucket: str, env_name: str, environment: dict[str, str]) -> str:
+    """Publishes the committed Allure 2 report as a new run of `main`; returns its URL."""
+    run = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
+    command = [
+        sys.executable,
+        "-m",
+        "allure_publisher",
+        "publish",
+        "--bucket",
+        bucket,
+        "--report",
+        str(SAMPLE_REPORT),
+        "--project",
+        "qea",
+        "--branch",
+        "main",
+        "--run",
+        run,
+        "--endpoint-url",
+        environment["AWS_ENDPOINT_URL"],
+    ]
+    result = subprocess.run(
+        command,
+        env={**environment, "PYTHONPATH": str(REPO_ROOT / "lambda")},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        raise DeployError(f"publishing the sample report failed:\n{result.stderr}{result.stdout}")
+    sys.stdout.write(result.stdout)
+    urls = [word for word in result.stdout.split() if word.startswith("http")]
+    if not urls:
+        raise DeployError(f"the publisher printed no URL:\n{result.stdout}")
+    return urls[0]
+
+
+def check_serves_html(url: str) -> str:
+    """GETs the report's URL; returns its Content-Type, or fails if it is not the HTML page."""
+    with urllib.request.urlopen(url, timeout=30) as response:
+        content_type = response.headers.get("Content-Type", "")
+        body = response.read(4096)
+    if not content_type.startswith("text/html") or b"<html" not in body.lower():
+        raise DeployError(f"{url} answered {content_type!r}, not the report's index.html")
+    return content_type
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m emulator.local_deploy", description=__doc__)
+    parser.add_argument("--env", default="dev", help="the environment in cdk.json (default dev)")
+    parser.add_argument("--cdk-out", type=Path, default=REPO_ROOT / "cdk.out")
+    parser.add_argument("--target", default="emulator", choices=("emulator", "aws"))
+    parser.add_argument(
+        "--print-bucket",
+        action="store_true",
+        help="print the deployed reports bucket's name and stop",
+    )
+    args = parser.parse_args(argv)
+    try:
+        if args.print_bucket:
+            print(deployed_bucket(args.env, args.target))
+            return 0
+        run(args.env, args.cdk_out)
+    except (DeployError, server.EmulatorError) as error:
+        print(f"\nmake deploy failed: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def run(env_name: str, cdk_out: Path) -> None:
+    endpoint = server.start()
+    print(f"emulator: {endpoint} (stop it with `make down`)")
+    environment = emulator_environment(endpoint)
+    outputs = deploy(env_name, cdk_out=cdk_out, environment=environment)
+
+    print("\nWhat the emulator did with each stack:")
+    print(fidelity.format_summary(fidelity.summarize(endpoint, cdk_out)))
+
+    print("\nOutputs:")
+    for stack_name, stack_outputs in outputs.items():
+        layer = stack_name.rsplit("-", 1)[-1]
+        for key in SHOWN_OUTPUTS.get(layer, ()):
+            if key in stack_outputs:
+                print(f"  {stack_name}.{key} = {stack_outputs[key]}")
+
+    bucket = outputs[f"qea-{env_name}-storage"]["ReportsBucketName"]
+    print(f"\nPublishing {SAMPLE_REPORT.relative_to(REPO_ROOT)} into {bucket}:")
+    url = publish_sample_report(bucket, env_name, environment)
+    content_type = check_serves_html(url)
+    print(f"\nReport: {url}\n  (GET answered {content_type})")
+
+
+def deployed_bucket(env_name: str, target: str) -> str:
+    """The reports bucket of the deployed storage stack, read from its outputs."""
+    endpoint = server.endpoint() if target == "emulator" else None
+    environment = emulator_environment(endpoint) if endpoint else dict(os.environ)
+    cloudformation = boto3.client(
+        "cloudformation",
+        region_name=environment.get("AWS_REGION"),
+        endpoint_url=endpoint,
+    )
+    stack = f"qea-{env_name}-storage"
+    try:
+        described = cloudformation.describe_stacks(StackName=stack)["Stacks"][0]
+    except cloudformation.exceptions.ClientError as error:
+        raise DeployError(f"{stack} is not deployed ({error}); run `make deploy` first") from None
+    for output in described.get("Outputs", []):
+        if output["OutputKey"] == "ReportsBucketName":
+            return output["OutputValue"]
+    raise DeployError(f"{stack} has no ReportsBucketName output")
+
+
+def _stack_exists(cloudformation, name: str) -> bool:
+    try:
+        stacks = cloudformation.describe_stacks(StackName=name)["Stacks"]
+    except cloudformation.exceptions.ClientError:
+        return False
+    return any(stack["StackStatus"].endswith("_COMPLETE") for stack in stacks)
+
+
+def _step(what: str, command: list[str], environment: dict[str, str]) -> None:
+    print(f"\n== {what}: {' '.join(command)}", flush=True)
+    result = subprocess.run(command, env=environment, cwd=REPO_ROOT, check=False)
+    if result.returncode != 0:
+        log = server.STATE_DIR / "server.log"
+        raise DeployError(f"{what} failed (exit {result.returncode}); the emulator's log: {log}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
