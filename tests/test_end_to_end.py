@@ -1,0 +1,78 @@
+"""The whole `make deploy` path on the local emulator: real CDK CLI, every stack, a report."""
+
+import urllib.request
+
+import boto3
+import pytest
+
+from emulator import local_deploy, server
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def emulator_endpoint(tmp_path_factory):
+    """A private emulator for this module, stopped afterwards even when a test fails."""
+    state_dir = tmp_path_factory.mktemp("emulator-state")
+    endpoint = server.start(state_dir=state_dir)
+    try:
+        yield endpoint
+    finally:
+        server.stop(state_dir=state_dir)
+
+
+@pytest.fixture(scope="module")
+def deployed(emulator_endpoint, tmp_path_factory):
+    environment = local_deploy.emulator_environment(emulator_endpoint)
+    cdk_out = tmp_path_factory.mktemp("cdk-e2e")
+    outputs = local_deploy.deploy("dev", cdk_out=cdk_out, environment=environment)
+    return {"outputs": outputs, "environment": environment, "cdk_out": cdk_out}
+
+
+def test_every_stack_deploys_and_completes(deployed, emulator_endpoint):
+    cloudformation = boto3.client(
+        "cloudformation", region_name="us-east-1", endpoint_url=emulator_endpoint
+    )
+    statuses = {
+        name: cloudformation.describe_stacks(StackName=name)["Stacks"][0]["StackStatus"]
+        for name in ("qea-dev-network", "qea-dev-storage", "qea-dev-data", "qea-dev-compute")
+    }
+    assert statuses == dict.fromkeys(statuses, "CREATE_COMPLETE")
+
+
+def test_outputs_name_the_bucket_the_database_and_the_load_balancer(deployed):
+    outputs = deployed["outputs"]
+    assert outputs["qea-dev-storage"]["ReportsBucketName"].startswith("qea-dev-storage-")
+    assert outputs["qea-dev-data"]["WriterEndpoint"].endswith(".rds.amazonaws.com")
+    assert outputs["qea-dev-data"]["SecretArn"].startswith("arn:aws:secretsmanager:us-east-1:")
+    assert "elb.amazonaws.com" in outputs["qea-dev-compute"]["LoadBalancerDnsName"]
+
+
+def test_database_secret_exists_in_the_emulator_with_generated_credentials(
+    deployed, emulator_endpoint
+):
+    secrets = boto3.client(
+        "secretsmanager", region_name="us-east-1", endpoint_url=emulator_endpoint
+    )
+    arn = deployed["outputs"]["qea-dev-data"]["SecretArn"]
+    value = secrets.get_secret_value(SecretId=arn)["SecretString"]
+    assert '"username": "app_admin"' in value.replace('":"', '": "')
+    assert '"password"' in value
+
+
+def test_published_report_is_served_as_html(deployed):
+    bucket = deployed["outputs"]["qea-dev-storage"]["ReportsBucketName"]
+    url = local_deploy.publish_sample_report(bucket, "dev", deployed["environment"])
+    with urllib.request.urlopen(url, timeout=30) as response:
+        assert response.status == 200
+        assert response.headers["Content-Type"].startswith("text/html")
+        assert b"<html" in response.read(4096).lower()
+
+
+def test_a_second_deploy_updates_in_place(deployed):
+    outputs = local_deploy.deploy(
+        "dev", cdk_out=deployed["cdk_out"], environment=deployed["environment"]
+    )
+    assert outputs["qea-dev-storage"]["ReportsBucketName"] == (
+        deployed["outputs"]["qea-dev-storage"]["ReportsBucketName"]
+    )
