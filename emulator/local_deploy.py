@@ -68,14 +68,20 @@ def emulator_environment(endpoint: str) -> dict[str, str]:
     return environment
 
 
+def client(service: str, environment: dict[str, str]):
+    """A boto3 client for the AWS that `environment` points at (the emulator's, or real AWS)."""
+    session = boto3.Session(
+        aws_access_key_id=environment.get("AWS_ACCESS_KEY_ID"),
+        aws_secret_access_key=environment.get("AWS_SECRET_ACCESS_KEY"),
+        region_name=environment.get("AWS_REGION", REGION),
+    )
+    return session.client(service, endpoint_url=environment.get("AWS_ENDPOINT_URL"))
+
+
 def deploy(env_name: str, *, cdk_out: Path, environment: dict[str, str]) -> dict[str, dict]:
     """Bootstraps once and deploys every stack; returns each stack's outputs by stack name."""
     context = ("-c", f"env={env_name}", "-c", "target=emulator")
-    cloudformation = boto3.client(
-        "cloudformation",
-        region_name=REGION,
-        endpoint_url=environment["AWS_ENDPOINT_URL"],
-    )
+    cloudformation = client("cloudformation", environment)
     if not _stack_exists(cloudformation, "CDKToolkit"):
         _step(
             "bootstrapping the emulator",
@@ -195,13 +201,11 @@ def run(env_name: str, cdk_out: Path) -> None:
 
 def deployed_bucket(env_name: str, target: str) -> str:
     """The reports bucket of the deployed storage stack, read from its outputs."""
-    endpoint = server.endpoint() if target == "emulator" else None
-    environment = emulator_environment(endpoint) if endpoint else dict(os.environ)
-    cloudformation = boto3.client(
-        "cloudformation",
-        region_name=environment.get("AWS_REGION"),
-        endpoint_url=endpoint,
-    )
+    if target == "emulator":
+        environment = emulator_environment(server.endpoint())
+    else:
+        environment = dict(os.environ)
+    cloudformation = client("cloudformation", environment)
     stack = f"qea-{env_name}-storage"
     try:
         described = cloudformation.describe_stacks(StackName=stack)["Stacks"][0]
