@@ -25,6 +25,7 @@ MODEL_MODULES = (
     "emulator.awslambda",
     "emulator.ec2",
     "emulator.elbv2",
+    "emulator.kms",
 )
 
 
