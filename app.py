@@ -53,6 +53,9 @@ def wire_stacks(app: cdk.App, settings: Settings) -> None:
         settings=environment.compute,
         vpc=network.vpc,
         database=data.database,
+        alarm_topic=data.alarm_topic,
+        log_bucket=storage.log_bucket,
+        log_prefix=storage.alb_log_prefix,
         **stack_args,
     )
 

@@ -1,14 +1,20 @@
 """The compute stack: the app's instances behind an internet-facing load balancer."""
 
-from aws_cdk import CfnOutput, Duration, Stack
+from aws_cdk import Annotations, CfnOutput, Duration, Stack
 from aws_cdk import aws_ec2 as ec2
-from aws_cdk import aws_elasticloadbalancingv2 as elbv2
-from aws_cdk import aws_logs as logs
-from constructs import Construct
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_sns as sns
 
-from constructs.app_fleet import AppFleet
+from constructs import Construct
+from constructs.app_alarms import AppAlarms
+from constructs.app_dashboard import AppDashboard
+from constructs.app_fleet import AppFleet, ContainerSpec
+from constructs.app_load_balancer import AppLoadBalancer
 from constructs.database import ReplicatedDatabase
+from constructs.fleet_scaling import CapacitySchedule, CpuSteps, FleetScaling
 from settings.compute import ComputeSettings
+
+HTTP_ONLY_WARNING = "qea:compute-http-only"
 
 
 class ComputeStack(Stack):
@@ -20,34 +26,81 @@ class ComputeStack(Stack):
         settings: ComputeSettings,
         vpc: ec2.IVpc,
         database: ReplicatedDatabase,
+        alarm_topic: sns.ITopic | None = None,
+        log_bucket: s3.IBucket | None = None,
+        log_prefix: str = "alb",
         **kwargs,
     ) -> None:
         super().__init__(scope, id, **kwargs)
-        port = settings.container.port
+        container = settings.container
         writer = database.instance
 
-        fleet = AppFleet(
+        self.fleet = AppFleet(
             self,
             "Fleet",
             vpc=vpc,
-            subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS),
+            subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS,
             instance_type=ec2.InstanceType(settings.instance_type),
+            instance_types=[ec2.InstanceType(t) for t in settings.instance_types],
+            on_demand_base_capacity=settings.on_demand_base_capacity,
+            spot_percent_above_base=settings.spot_percent_above_base,
+            root_volume_gib=settings.root_volume_gib,
+            container=ContainerSpec(
+                image=container.image,
+                port=container.port,
+                user=container.user,
+                memory_mib=container.memory_mib,
+                cpus=container.cpus,
+                pids_limit=container.pids_limit,
+                health_check_path=settings.health_check_path,
+                environment={
+                    "DB_HOST": writer.db_instance_endpoint_address,
+                    "DB_PORT": writer.db_instance_endpoint_port,
+                    "DB_READER_HOSTS": ",".join(
+                        replica.db_instance_endpoint_address for replica in database.replicas
+                    ),
+                    "DB_NAME": database.database_name,
+                },
+            ),
+            database_secret=database.secret,
+            log_retention_days=container.log_retention_days,
             min_capacity=settings.min_capacity,
             max_capacity=settings.max_capacity,
             desired_capacity=settings.desired_capacity,
-            container_image=settings.container.image,
-            container_port=port,
-            container_environment={
-                "DB_HOST": writer.db_instance_endpoint_address,
-                "DB_PORT": writer.db_instance_endpoint_port,
-                "DB_READER_HOSTS": ",".join(
-                    replica.db_instance_endpoint_address for replica in database.replicas
-                ),
-                "DB_NAME": database.database_name,
-            },
-            database_secret=database.secret,
-            log_retention=logs.RetentionDays.ONE_MONTH,
+            health_check_grace=Duration.seconds(settings.health_check_grace_seconds),
+            launch_timeout=Duration.seconds(settings.launch_timeout_seconds),
+            drain_time=Duration.seconds(settings.deregistration_delay_seconds),
+            cooldown=Duration.seconds(settings.default_cooldown_seconds),
+            instance_warmup=Duration.seconds(settings.instance_warmup_seconds),
+            min_instances_in_service=settings.min_instances_in_service,
+            rolling_batch_size=settings.rolling_batch_size,
+            notification_topic=alarm_topic,
         )
+        group = self.fleet.group
+
+        self.entry = AppLoadBalancer(
+            self,
+            "LoadBalancer",
+            vpc=vpc,
+            subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PUBLIC),
+            targets=[group],
+            target_port=container.port,
+            health_check_path=settings.health_check_path,
+            health_check_interval=Duration.seconds(settings.health_check_interval_seconds),
+            health_check_timeout=Duration.seconds(settings.health_check_timeout_seconds),
+            healthy_threshold=settings.healthy_threshold,
+            unhealthy_threshold=settings.unhealthy_threshold,
+            deregistration_delay=Duration.seconds(settings.deregistration_delay_seconds),
+            certificate_arn=settings.certificate_arn,
+            access_log_bucket=log_bucket,
+            access_log_prefix=log_prefix,
+        )
+        if settings.certificate_arn is None and settings.expect_https:
+            Annotations.of(self.entry).add_warning_v2(
+                HTTP_ONLY_WARNING,
+                "compute.certificate_arn is not set, so the load balancer serves plain HTTP "
+                "only. Set it to an ACM certificate's ARN for HTTPS, or acknowledge this warning",
+            )
 
         # The database's ingress lives here, as a plain CloudFormation rule: the construct
         # helper (`connections.allow_default_port_from`) would write it into the data stack
@@ -56,38 +109,66 @@ class ComputeStack(Stack):
             self,
             "DatabaseFromApp",
             group_id=database.security_group.security_group_id,
-            source_security_group_id=fleet.security_group.security_group_id,
+            source_security_group_id=self.fleet.security_group.security_group_id,
             ip_protocol="tcp",
             from_port=writer.instance_endpoint.port,
             to_port=writer.instance_endpoint.port,
             description="The app's instances reach the database",
         )
 
-        self.load_balancer = elbv2.ApplicationLoadBalancer(
+        scaling = settings.scaling
+        FleetScaling(
             self,
-            "LoadBalancer",
-            vpc=vpc,
-            internet_facing=True,
-            vpc_subnets=ec2.SubnetSelection(subnet_type=ec2.SubnetType.PUBLIC),
-            drop_invalid_header_fields=True,
-        )
-        listener = self.load_balancer.add_listener("Http", port=80, open=True)
-        self.target_group = listener.add_targets(
-            "App",
-            port=port,
-            protocol=elbv2.ApplicationProtocol.HTTP,
-            targets=[fleet.group],
-            health_check=elbv2.HealthCheck(
-                path=settings.health_check_path, healthy_http_codes="200-399"
-            ),
-            deregistration_delay=Duration.seconds(30),
-        )
-        fleet.group.scale_on_cpu_utilization(
-            "Cpu", target_utilization_percent=settings.scaling.target_cpu_percent
+            "Scaling",
+            group=group,
+            target_group=self.entry.target_group,
+            target_cpu_percent=scaling.target_cpu_percent,
+            requests_per_target=scaling.requests_per_target,
+            cpu_steps=CpuSteps(
+                increment=scaling.step.increment,
+                scale_out_percent=scaling.step.scale_out_cpu_percent,
+                scale_in_percent=scaling.step.scale_in_cpu_percent,
+            )
+            if scaling.step
+            else None,
+            schedules=[
+                CapacitySchedule(
+                    name=schedule.name,
+                    cron=schedule.cron,
+                    time_zone=schedule.time_zone,
+                    min_capacity=schedule.min_capacity,
+                    max_capacity=schedule.max_capacity,
+                    desired_capacity=schedule.desired_capacity,
+                )
+                for schedule in scaling.schedules
+            ],
         )
 
-        CfnOutput(self, "LoadBalancerDnsName", value=self.load_balancer.load_balancer_dns_name)
-        CfnOutput(
-            self, "AppUrl", value=f"http://{self.load_balancer.load_balancer_dns_name}"
+        dashboard = AppDashboard(
+            self,
+            "Monitoring",
+            group=group,
+            load_balancer=self.entry.load_balancer,
+            target_group=self.entry.target_group,
+            database=writer,
+            replicas=database.replicas,
         )
-        CfnOutput(self, "GroupName", value=fleet.group.auto_scaling_group_name)
+        alarms = settings.alarms
+        AppAlarms(
+            self,
+            "Alarms",
+            load_balancer=self.entry.load_balancer,
+            target_group=self.entry.target_group,
+            unhealthy_hosts=alarms.unhealthy_hosts,
+            server_error_percent=alarms.server_error_percent,
+            p90_response_seconds=alarms.p90_response_seconds,
+            evaluation_periods=alarms.evaluation_minutes,
+            topic=alarm_topic,
+        )
+
+        CfnOutput(
+            self, "LoadBalancerDnsName", value=self.entry.load_balancer.load_balancer_dns_name
+        )
+        CfnOutput(self, "AppUrl", value=self.entry.url)
+        CfnOutput(self, "GroupName", value=group.auto_scaling_group_name)
+        CfnOutput(self, "DashboardName", value=dashboard.dashboard.dashboard_name)
