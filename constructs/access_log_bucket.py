@@ -5,8 +5,8 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 
 from constructs import Construct
+from constructs.reports_bucket import deny_bucket_deletion
 
-SERVER_ACCESS_LOGS_PREFIX = "s3/"
 ALB_LOGS_PREFIX = "alb"
 
 
@@ -26,6 +26,7 @@ class AccessLogBucket(Construct):
         *,
         retention_days: int,
         removal_policy: RemovalPolicy,
+        deletion_protection: bool,
     ) -> None:
         super().__init__(scope, id)
 
@@ -48,11 +49,10 @@ class AccessLogBucket(Construct):
             ],
         )
 
-        # The service principal works in regions launched since August 2022 and in those
-        # that AWS has moved to it. For an env-agnostic stack deployed to an older region
-        # (us-east-1, eu-west-1, ...), the ELB account of that region
-        # (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html)
-        # is the principal that region still needs instead.
+        # This service principal is what regions launched since August 2022 accept. Regions
+        # launched before (us-east-1, eu-west-1, ...) need their regional ELB account as the
+        # principal instead; an env-agnostic stack cannot know which region it lands in. See
+        # https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html
         self.bucket.add_to_resource_policy(
             iam.PolicyStatement(
                 sid="AllowAlbLogDelivery",
@@ -65,3 +65,5 @@ class AccessLogBucket(Construct):
                 ],
             )
         )
+        if deletion_protection:
+            self.bucket.add_to_resource_policy(deny_bucket_deletion(self.bucket))
