@@ -24,20 +24,32 @@ def report_files(name: str) -> list[str]:
     return sorted(path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file())
 
 
-def publish_fixture(s3, settings, name: str, run: str, tmp_path=None):
-    zipped = zip_directory(REPORTS / name)
-    try:
-        return publish_report(s3, settings, BUCKET, RunAddress.of("qea", "main", run), zipped.path)
-    finally:
-        zipped.close()
+@pytest.fixture(scope="module")
+def fixture_zips():
+    """Each committed report zipped once, by the same code as the command line uses."""
+    zipped = {
+        name: zip_directory(REPORTS / name) for name in ("allure2", "allure2-run2", "allure3")
+    }
+    yield {name: archive.path for name, archive in zipped.items()}
+    for archive in zipped.values():
+        archive.close()
+
+
+@pytest.fixture
+def publish_fixture(s3, settings, fixture_zips):
+    def publish(name: str, run: str):
+        address = RunAddress.of("qea", "main", run)
+        return publish_report(s3, settings, BUCKET, address, fixture_zips[name])
+
+    return publish
 
 
 def content_type(s3, key: str) -> str:
     return s3.head_object(Bucket=BUCKET, Key=key)["ContentType"]
 
 
-def test_publishes_every_file_of_the_allure2_report(s3, settings):
-    result = publish_fixture(s3, settings, "allure2", "1")
+def test_publishes_every_file_of_the_allure2_report(s3, publish_fixture):
+    result = publish_fixture("allure2", "1")
     assert keys_under(s3, BRANCH + "1/") == [
         BRANCH + "1/" + name for name in report_files("allure2")
     ]
@@ -45,15 +57,15 @@ def test_publishes_every_file_of_the_allure2_report(s3, settings):
     assert str(result.layout) == "allure2"
 
 
-def test_reads_the_allure2_counts_from_widgets_summary(s3, settings):
-    result = publish_fixture(s3, settings, "allure2", "1")
+def test_reads_the_allure2_counts_from_widgets_summary(s3, publish_fixture):
+    result = publish_fixture("allure2", "1")
     assert result.counts.to_json() == SAMPLE_COUNTS
     (entry,) = read_json(s3, BRANCH + "runs.json")["runs"]
     assert {key: entry[key] for key in SAMPLE_COUNTS} == SAMPLE_COUNTS
 
 
-def test_serves_the_allure2_report_with_types_a_browser_renders(s3, settings):
-    publish_fixture(s3, settings, "allure2", "1")
+def test_serves_the_allure2_report_with_types_a_browser_renders(s3, publish_fixture):
+    publish_fixture("allure2", "1")
     script = next(name for name in report_files("allure2") if name.startswith("assets/index-"))
     assert content_type(s3, BRANCH + "1/index.html") == "text/html; charset=utf-8"
     assert content_type(s3, BRANCH + "1/" + script) == "text/javascript; charset=utf-8"
@@ -64,21 +76,21 @@ def test_serves_the_allure2_report_with_types_a_browser_renders(s3, settings):
     assert head["CacheControl"] == "public, max-age=31536000, immutable"
 
 
-def test_publishes_every_file_of_the_allure3_report(s3, settings):
-    result = publish_fixture(s3, settings, "allure3", "1")
+def test_publishes_every_file_of_the_allure3_report(s3, publish_fixture):
+    result = publish_fixture("allure3", "1")
     assert keys_under(s3, BRANCH + "1/") == [
         BRANCH + "1/" + name for name in report_files("allure3")
     ]
     assert str(result.layout) == "allure3"
 
 
-def test_reads_the_allure3_counts_from_summary_json(s3, settings):
-    result = publish_fixture(s3, settings, "allure3", "1")
+def test_reads_the_allure3_counts_from_summary_json(s3, publish_fixture):
+    result = publish_fixture("allure3", "1")
     assert result.counts.to_json() == SAMPLE_COUNTS
 
 
-def test_serves_the_allure3_report_with_types_a_browser_renders(s3, settings):
-    publish_fixture(s3, settings, "allure3", "1")
+def test_serves_the_allure3_report_with_types_a_browser_renders(s3, publish_fixture):
+    publish_fixture("allure3", "1")
     app = next(name for name in report_files("allure3") if name.endswith(".js"))
     assert content_type(s3, BRANCH + "1/" + app) == "text/javascript; charset=utf-8"
     assert content_type(s3, BRANCH + "1/summary.json") == "application/json"
@@ -98,9 +110,9 @@ def test_publishes_a_zip_of_the_report_folder_as_its_contents(s3, settings, tmp_
     assert not any("allure-report" in key for key in keys_under(s3, "reports/"))
 
 
-def test_both_real_layouts_land_in_one_branch_index_newest_first(s3, settings):
-    publish_fixture(s3, settings, "allure2", "1")
-    publish_fixture(s3, settings, "allure3", "2")
+def test_both_real_layouts_land_in_one_branch_index_newest_first(s3, publish_fixture):
+    publish_fixture("allure2", "1")
+    publish_fixture("allure3", "2")
     runs = read_json(s3, BRANCH + "runs.json")["runs"]
     assert [(run["run"], run["layout"], run["total"]) for run in runs] == [
         ("2", "allure3", 34),
@@ -116,8 +128,8 @@ def test_the_run2_fixture_was_generated_from_run1s_history():
     assert run2[1]["data"] == run1[0]["data"]
 
 
-def test_fetch_history_gives_allure2_the_previous_runs_history(s3, settings, tmp_path):
-    publish_fixture(s3, settings, "allure2", "1")
+def test_fetch_history_gives_allure2_the_previous_runs_history(s3, publish_fixture, tmp_path):
+    publish_fixture("allure2", "1")
     results = tmp_path / "allure-results"
     fetched = fetch_history(s3, BUCKET, BRANCH, results, tmp_path / "history.jsonl")
     assert fetched.run == "1"
@@ -129,14 +141,14 @@ def test_fetch_history_gives_allure2_the_previous_runs_history(s3, settings, tmp
     ).read_bytes()
 
 
-def test_after_two_consecutive_allure2_runs_the_trend_has_two_points(s3, settings, tmp_path):
-    publish_fixture(s3, settings, "allure2", "1")
+def test_after_two_consecutive_allure2_runs_the_trend_has_two_points(s3, publish_fixture, tmp_path):
+    publish_fixture("allure2", "1")
     fetch_history(s3, BUCKET, BRANCH, tmp_path / "results", tmp_path / "history.jsonl")
     # Run 2's fixture was generated with exactly this history in its results.
     assert (tmp_path / "results/history/history-trend.json").read_bytes() == (
         REPORTS / "allure2/history/history-trend.json"
     ).read_bytes()
-    result = publish_fixture(s3, settings, "allure2-run2", "2")
+    result = publish_fixture("allure2-run2", "2")
     assert result.counts.to_json() == RUN2_COUNTS
 
     trend = read_json(s3, BRANCH + "latest/history/history-trend.json")
@@ -147,8 +159,8 @@ def test_after_two_consecutive_allure2_runs_the_trend_has_two_points(s3, setting
     assert len(json.loads((tmp_path / "next/history/history-trend.json").read_text())) == 2
 
 
-def test_fetch_history_gives_allure3_its_history_jsonl(s3, settings, tmp_path):
-    publish_fixture(s3, settings, "allure3", "1")
+def test_fetch_history_gives_allure3_its_history_jsonl(s3, publish_fixture, tmp_path):
+    publish_fixture("allure3", "1")
     history_file = tmp_path / "ci" / "history.jsonl"
     fetched = fetch_history(s3, BUCKET, BRANCH, tmp_path / "allure-results", history_file)
     assert fetched.files == [history_file]
@@ -162,9 +174,9 @@ def test_fetch_history_before_any_run_fetches_nothing(s3, tmp_path):
     assert not (tmp_path / "results").exists()
 
 
-def test_latest_history_switches_layout_with_the_newest_run(s3, settings):
-    publish_fixture(s3, settings, "allure2", "1")
-    publish_fixture(s3, settings, "allure3", "2")
+def test_latest_history_switches_layout_with_the_newest_run(s3, publish_fixture):
+    publish_fixture("allure2", "1")
+    publish_fixture("allure3", "2")
     assert keys_under(s3, BRANCH + "latest/") == [
         BRANCH + "latest/history.jsonl",
         BRANCH + "latest/index.html",
