@@ -10,6 +10,8 @@ import importlib
 
 from moto.cloudformation import parsing
 
+from emulator import cloudformation
+
 # One module per service, named after it: moto's model metaclass files each model under the
 # second part of its module's dotted name (moto/core/base_backend.py, InstanceTrackerMeta).
 MODEL_MODULES = (
@@ -41,6 +43,7 @@ def load_models() -> dict[str, type]:
         for model in getattr(module, "MODELS", ()):
             ours[model.cloudformation_type()] = model
 
+    cloudformation.patch_stack_updates()
     parsing.get_model_list.cache_clear()
     parsing.get_model_map.cache_clear()
     parsing.get_name_type_map.cache_clear()
