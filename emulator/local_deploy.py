@@ -78,9 +78,20 @@ def client(service: str, environment: dict[str, str]):
     return session.client(service, endpoint_url=environment.get("AWS_ENDPOINT_URL"))
 
 
-def deploy(env_name: str, *, cdk_out: Path, environment: dict[str, str]) -> dict[str, dict]:
-    """Bootstraps once and deploys every stack; returns each stack's outputs by stack name."""
-    context = ("-c", f"env={env_name}", "-c", "target=emulator")
+def deploy(
+    env_name: str,
+    *,
+    cdk_out: Path,
+    environment: dict[str, str],
+    overrides: dict[str, str] | None = None,
+) -> dict[str, dict]:
+    """Bootstraps once and deploys every stack; returns each stack's outputs by stack name.
+
+    `overrides` are settings given as `-c key=value`, e.g. {"compute.max_capacity": "5"}.
+    """
+    context = ["-c", f"env={env_name}", "-c", "target=emulator"]
+    for key, value in (overrides or {}).items():
+        context += ["-c", f"{key}={value}"]
     cloudformation = client("cloudformation", environment)
     if not _stack_exists(cloudformation, "CDKToolkit"):
         _step(

@@ -69,10 +69,19 @@ def test_published_report_is_served_as_html(deployed):
         assert b"<html" in response.read(4096).lower()
 
 
-def test_a_second_deploy_updates_in_place(deployed):
+def test_a_second_deploy_with_a_changed_setting_updates_in_place(deployed, emulator_endpoint):
     outputs = local_deploy.deploy(
-        "dev", cdk_out=deployed["cdk_out"], environment=deployed["environment"]
+        "dev",
+        cdk_out=deployed["cdk_out"],
+        environment=deployed["environment"],
+        overrides={"compute.max_capacity": "5"},
     )
-    assert outputs["qea-dev-storage"]["ReportsBucketName"] == (
-        deployed["outputs"]["qea-dev-storage"]["ReportsBucketName"]
+
+    assert (
+        outputs["qea-dev-storage"]["ReportsBucketName"]
+        == (deployed["outputs"]["qea-dev-storage"]["ReportsBucketName"])
     )
+    autoscaling = local_deploy.client("autoscaling", deployed["environment"])
+    group_name = outputs["qea-dev-compute"]["GroupName"]
+    group = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[group_name])
+    assert group["AutoScalingGroups"][0]["MaxSize"] == 5
