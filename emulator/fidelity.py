@@ -45,6 +45,8 @@ class StackFidelity:
     created: int
     dropped: dict[str, int] = field(default_factory=dict)  # type -> resources not created
     records_only: dict[str, int] = field(default_factory=dict)  # type -> created, not run
+    # Template macros (e.g. Secrets Manager's hosted rotation) that moto does not expand.
+    transforms: tuple[str, ...] = ()
 
 
 def synthesized_templates(cdk_out: Path) -> dict[str, Path]:
@@ -89,11 +91,23 @@ def summarize(endpoint: str, cdk_out: Path, region: str = "us-east-1") -> list[S
             summaries.append(StackFidelity(name, False, len(declared), 0))
             continue
         resources = cloudformation.describe_stack_resources(StackName=name)["StackResources"]
-        summaries.append(compare(name, declared, {r["LogicalResourceId"] for r in resources}))
+        # moto lists a dropped resource too, as an entry without a logical id.
+        created_ids = {r["LogicalResourceId"] for r in resources if r.get("LogicalResourceId")}
+        summaries.append(compare(name, declared, created_ids, _transforms(template)))
     return summaries
 
 
-def compare(stack_name: str, declared: dict[str, str], created_ids: set[str]) -> StackFidelity:
+def _transforms(template: dict) -> tuple[str, ...]:
+    transform = template.get("Transform") or ()
+    return (transform,) if isinstance(transform, str) else tuple(transform)
+
+
+def compare(
+    stack_name: str,
+    declared: dict[str, str],
+    created_ids: set[str],
+    transforms: tuple[str, ...] = (),
+) -> StackFidelity:
     """Sort a stack's declared resources (logical id -> type) into created, dropped, records."""
     created = {i: t for i, t in declared.items() if i in created_ids}
     dropped = Counter(t for i, t in declared.items() if i not in created_ids)
@@ -105,6 +119,7 @@ def compare(stack_name: str, declared: dict[str, str], created_ids: set[str]) ->
         len(created),
         dict(sorted(dropped.items())),
         dict(sorted(records.items())),
+        transforms,
     )
 
 
@@ -122,6 +137,8 @@ def format_summary(summaries: list[StackFidelity]) -> str:
         )
         for resource_type, count in stack.dropped.items():
             lines.append(f"    not emulated, dropped by moto: {resource_type} x{count}")
+        for transform in stack.transforms:
+            lines.append(f"    transform not expanded: {transform} (what it adds is missing)")
         for resource_type, count in stack.records_only.items():
             reason = KNOWN_LIMITS[resource_type]
             lines.append(f"    record only: {resource_type} x{count}: {reason}")

@@ -5,6 +5,7 @@ ARN is missing, so the stacks that import it fail with "No export named ...".
 """
 
 import json
+import re
 from typing import Any
 
 from moto.core.common_models import CloudFormationModel
@@ -105,14 +106,20 @@ class Secret(EmulatedResource, CloudFormationModel):
             )
 
         # Same secret: keep the value unless what it is made from changed, as CloudFormation does.
+        backend = _backend(account_id, region_name)
+        secret = backend.describe_secret(original_resource.physical_resource_id)
+        secret.description = props.get("Description")
+        secret.kms_key_id = props.get("KmsKeyId")
         source = _value_source(props)
-        new_value = _value(props) if source != original_resource.source else None
-        _backend(account_id, region_name).update_secret(
-            original_resource.physical_resource_id,
-            secret_string=new_value,
-            description=props.get("Description"),
-            kms_key_id=props.get("KmsKeyId"),
-        )
+        value = _value(props) if source != original_resource.source else None
+        if value is not None:
+            backend.put_secret_value(
+                secret.arn,
+                secret_string=value,
+                secret_binary=None,
+                client_request_token=None,
+                version_stages=["AWSCURRENT"],
+            )
         original_resource.source = source
         return original_resource
 
@@ -213,6 +220,14 @@ def _connection(target_id: str, target_type: str, account_id: str, region_name: 
     return connection
 
 
+def rotation_days(rules: dict[str, Any]) -> int:
+    """Days between rotations, from AutomaticallyAfterDays or a `rate(N days)` expression."""
+    if rules.get("AutomaticallyAfterDays"):
+        return int(rules["AutomaticallyAfterDays"])
+    match = re.fullmatch(r"rate\((\d+) days?\)", str(rules.get("ScheduleExpression", "")).strip())
+    return int(match.group(1)) if match else 0
+
+
 class RotationSchedule(EmulatedResource, CloudFormationModel):
     """AWS::SecretsManager::RotationSchedule: accepted and recorded, never run.
 
@@ -234,11 +249,10 @@ class RotationSchedule(EmulatedResource, CloudFormationModel):
     ) -> "RotationSchedule":
         props = properties(cloudformation_json)
         secret = _backend(account_id, region_name).describe_secret(props["SecretId"])
-        rules = props.get("RotationRules") or {}
         secret.rotation_requested = True
         secret.rotation_enabled = True
         secret.rotation_lambda_arn = props.get("RotationLambdaARN", "")
-        secret.auto_rotate_after_days = int(rules.get("AutomaticallyAfterDays", 0) or 0)
+        secret.auto_rotate_after_days = rotation_days(props.get("RotationRules") or {})
         return cls(secret.arn)
 
     def delete(self, account_id: str, region_name: str) -> None:
