@@ -361,7 +361,10 @@ class AppFleet(Construct):
             f"arn:{Aws.PARTITION}:ecr:{source.region}:{source.account}"
             f":repository/{source.repository}"
         )
-        ecr.Repository.from_repository_arn(self, "ImageRepository", arn).grant_pull(self.role)
+        repository = ecr.Repository.from_repository_attributes(
+            self, "ImageRepository", repository_arn=arn, repository_name=source.repository
+        )
+        repository.grant_pull(self.role)
 
     def _grant_lifecycle_completion(self) -> None:
         # Not the group's ARN: it is a Ref to the group, whose creation waits for the signals
