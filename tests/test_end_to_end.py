@@ -2,7 +2,6 @@
 
 import urllib.request
 
-import boto3
 import pytest
 
 from emulator import local_deploy, server
@@ -29,10 +28,8 @@ def deployed(emulator_endpoint, tmp_path_factory):
     return {"outputs": outputs, "environment": environment, "cdk_out": cdk_out}
 
 
-def test_every_stack_deploys_and_completes(deployed, emulator_endpoint):
-    cloudformation = boto3.client(
-        "cloudformation", region_name="us-east-1", endpoint_url=emulator_endpoint
-    )
+def test_every_stack_deploys_and_completes(deployed):
+    cloudformation = local_deploy.client("cloudformation", deployed["environment"])
     statuses = {
         name: cloudformation.describe_stacks(StackName=name)["Stacks"][0]["StackStatus"]
         for name in ("qea-dev-network", "qea-dev-storage", "qea-dev-data", "qea-dev-compute")
@@ -48,12 +45,8 @@ def test_outputs_name_the_bucket_the_database_and_the_load_balancer(deployed):
     assert "elb.amazonaws.com" in outputs["qea-dev-compute"]["LoadBalancerDnsName"]
 
 
-def test_database_secret_exists_in_the_emulator_with_generated_credentials(
-    deployed, emulator_endpoint
-):
-    secrets = boto3.client(
-        "secretsmanager", region_name="us-east-1", endpoint_url=emulator_endpoint
-    )
+def test_database_secret_exists_in_the_emulator_with_generated_credentials(deployed):
+    secrets = local_deploy.client("secretsmanager", deployed["environment"])
     arn = deployed["outputs"]["qea-dev-data"]["SecretArn"]
     value = secrets.get_secret_value(SecretId=arn)["SecretString"]
     assert '"username": "app_admin"' in value.replace('":"', '": "')
@@ -69,7 +62,7 @@ def test_published_report_is_served_as_html(deployed):
         assert b"<html" in response.read(4096).lower()
 
 
-def test_a_second_deploy_with_a_changed_setting_updates_in_place(deployed, emulator_endpoint):
+def test_a_second_deploy_with_a_changed_setting_updates_in_place(deployed):
     outputs = local_deploy.deploy(
         "dev",
         cdk_out=deployed["cdk_out"],
