@@ -1,4 +1,9 @@
-"""S3 resources moto 5.2 drops from templates: the bucket policy and the access point.
+"""S3: the bucket policy and the access point, which moto 5.2 drops, and the bucket's settings.
+
+moto's bucket model reads only BucketEncryption and Tags from a template; the Bucket model here
+hands over to it, then applies versioning, the public access block, object ownership, lifecycle
+rules and the EventBridge switch through moto's backend, so get_bucket_versioning and the like
+answer what the stack declared.
 
 moto evaluates a bucket policy on object requests, but with two gaps that matter here
 (moto/iam/access_control.py, IAMPolicyStatement): a statement whose Condition it cannot check
@@ -15,11 +20,71 @@ from typing import Any
 
 from moto.core.common_models import CloudFormationModel
 from moto.iam.access_control import IAMPolicy, PermissionResult
-from moto.s3.models import FakeBucket, s3_backends
+from moto.s3.models import FakeBucket, S3Backend, s3_backends
 from moto.s3control.models import s3control_backends
 from moto.utilities.utils import get_partition
 
 from emulator.resource import EmulatedResource, properties
+
+
+def _backend(account_id: str, region_name: str) -> S3Backend:
+    return s3_backends[account_id][get_partition(region_name)]
+
+
+def api_lifecycle_rules(rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """CloudFormation's lifecycle rules in the API's shape that moto's bucket reads."""
+    api_rules = []
+    for rule in rules:
+        api: dict[str, Any] = {"ID": rule.get("Id", ""), "Status": rule.get("Status", "Enabled")}
+        api["Filter"] = {"Prefix": rule.get("Prefix", "")}
+        if "ExpirationInDays" in rule:
+            api["Expiration"] = {"Days": rule["ExpirationInDays"]}
+        transitions = rule.get("Transitions") or []
+        if "Transition" in rule:
+            transitions = [*transitions, rule["Transition"]]
+        if transitions:
+            api["Transition"] = [
+                {"Days": t.get("TransitionInDays"), "StorageClass": t["StorageClass"]}
+                for t in transitions
+            ]
+        noncurrent = rule.get("NoncurrentVersionTransitions") or []
+        if noncurrent:
+            api["NoncurrentVersionTransition"] = [
+                {
+                    "NoncurrentDays": t["TransitionInDays"],
+                    "StorageClass": t["StorageClass"],
+                    "NewerNoncurrentVersions": t.get("NewerNoncurrentVersions"),
+                }
+                for t in noncurrent
+            ]
+        expiration = rule.get("NoncurrentVersionExpiration") or {}
+        if "NoncurrentVersionExpirationInDays" in rule:
+            expiration = {"NoncurrentDays": rule["NoncurrentVersionExpirationInDays"]}
+        if expiration:
+            api["NoncurrentVersionExpiration"] = {
+                "NoncurrentDays": expiration["NoncurrentDays"],
+                "NewerNoncurrentVersions": expiration.get("NewerNoncurrentVersions"),
+            }
+        if "AbortIncompleteMultipartUpload" in rule:
+            api["AbortIncompleteMultipartUpload"] = rule["AbortIncompleteMultipartUpload"]
+        api_rules.append(api)
+    return api_rules
+
+
+def _configure(bucket_name: str, props: dict[str, Any], backend: S3Backend) -> None:
+    if "VersioningConfiguration" in props:
+        backend.put_bucket_versioning(bucket_name, props["VersioningConfiguration"]["Status"])
+    if props.get("PublicAccessBlockConfiguration"):
+        backend.put_public_access_block(bucket_name, props["PublicAccessBlockConfiguration"])
+    rules = (props.get("OwnershipControls") or {}).get("Rules") or []
+    if rules:
+        backend.put_bucket_ownership_controls(bucket_name, rules[0]["ObjectOwnership"])
+    lifecycle = (props.get("LifecycleConfiguration") or {}).get("Rules")
+    if lifecycle:
+        backend.put_bucket_lifecycle(bucket_name, api_lifecycle_rules(lifecycle))
+    event_bridge = (props.get("NotificationConfiguration") or {}).get("EventBridgeConfiguration")
+    if str((event_bridge or {}).get("EventBridgeEnabled", False)).lower() == "true":
+        backend.put_bucket_notification_configuration(bucket_name, {"EventBridgeConfiguration": {}})
 
 
 def enforceable_statements(policy: dict[str, Any]) -> list[dict[str, Any]]:
@@ -44,6 +109,73 @@ def _permission(bucket: FakeBucket, action: str, resource: str) -> PermissionRes
     return IAMPolicy(document).is_action_permitted(action, resource)
 
 
+class Bucket(CloudFormationModel):
+    """moto's bucket, then the settings its model skips: versioning, public access block,
+    ownership, lifecycle rules, EventBridge notifications."""
+
+    @staticmethod
+    def cloudformation_type() -> str:
+        return "AWS::S3::Bucket"
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return "BucketName"
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return FakeBucket.has_cfn_attr(attr)
+
+    @classmethod
+    def create_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> FakeBucket:
+        bucket = FakeBucket.create_from_cloudformation_json(
+            resource_name, cloudformation_json, account_id, region_name, **kwargs
+        )
+        _configure(bucket.name, properties(cloudformation_json), _backend(account_id, region_name))
+        return bucket
+
+    @classmethod
+    def update_from_cloudformation_json(
+        cls,
+        original_resource: FakeBucket,
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+    ) -> FakeBucket:
+        props = properties(cloudformation_json)
+        if "BucketName" not in props:
+            # moto would tag a bucket named by CloudFormation under a name it does not have.
+            props = {**props, "BucketName": original_resource.name}
+            cloudformation_json = {**cloudformation_json, "Properties": props}
+        bucket = FakeBucket.update_from_cloudformation_json(
+            original_resource, new_resource_name, cloudformation_json, account_id, region_name
+        )
+        _configure(bucket.name, props, _backend(account_id, region_name))
+        return bucket
+
+    @classmethod
+    def delete_from_cloudformation_json(
+        cls,
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+    ) -> None:
+        FakeBucket.delete_from_cloudformation_json(
+            resource_name, cloudformation_json, account_id, region_name
+        )
+
+    def is_created(self) -> bool:
+        return True
+
+
 class BucketPolicy(EmulatedResource, CloudFormationModel):
     """AWS::S3::BucketPolicy: the policy on moto's bucket, so a public-read rule serves GETs."""
 
@@ -64,7 +196,7 @@ class BucketPolicy(EmulatedResource, CloudFormationModel):
         if not isinstance(document, str):
             document = json.dumps(document)
 
-        backend = s3_backends[account_id][get_partition(region_name)]
+        backend = _backend(account_id, region_name)
         backend.put_bucket_policy(bucket_name, document.encode())
         bucket = backend.get_bucket(bucket_name)
         # This bucket only: moto's own evaluation stays for policies set through the API.
@@ -72,8 +204,7 @@ class BucketPolicy(EmulatedResource, CloudFormationModel):
         return cls(bucket_name)
 
     def delete(self, account_id: str, region_name: str) -> None:
-        backend = s3_backends[account_id][get_partition(region_name)]
-        bucket = backend.buckets.get(self.physical_resource_id)
+        bucket = _backend(account_id, region_name).buckets.get(self.physical_resource_id)
         if bucket is not None:
             bucket.policy = None
             bucket.__dict__.pop("get_permission", None)
@@ -131,4 +262,4 @@ class AccessPoint(EmulatedResource, CloudFormationModel):
         backend.delete_access_point(account_id, self.physical_resource_id)
 
 
-MODELS = (BucketPolicy, AccessPoint)
+MODELS = (Bucket, BucketPolicy, AccessPoint)

@@ -138,3 +138,97 @@ def test_access_point_gives_alias_arn_and_name_and_exists_in_s3_control(deploy, 
     assert outputs["Ref"] == "uploads"
     assert described["Bucket"] == outputs["Bucket"]
     assert described["Alias"] == outputs["Alias"]
+
+
+def reports_bucket(**props) -> dict:
+    """The settings issue 3 asks of the reports bucket, as CDK writes them."""
+    bucket = resource(
+        "AWS::S3::Bucket",
+        VersioningConfiguration={"Status": "Enabled"},
+        PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True,
+            "BlockPublicPolicy": True,
+            "IgnorePublicAcls": True,
+            "RestrictPublicBuckets": True,
+        },
+        OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]},
+        LifecycleConfiguration={
+            "Rules": [
+                {
+                    "Id": "reports",
+                    "Status": "Enabled",
+                    "Prefix": "reports/",
+                    "ExpirationInDays": 90,
+                    "Transitions": [{"StorageClass": "STANDARD_IA", "TransitionInDays": 30}],
+                    "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7},
+                }
+            ]
+        },
+        NotificationConfiguration={"EventBridgeConfiguration": {"EventBridgeEnabled": True}},
+        Tags=[{"Key": "project", "Value": "qea"}],
+        **props,
+    )
+    return with_outputs(resources(Bucket=bucket), Bucket=ref("Bucket"))
+
+
+@pytest.fixture
+def reports(deploy) -> dict:
+    return deploy(reports_bucket())
+
+
+def test_bucket_versioning_from_the_template_is_on(aws, reports):
+    assert aws("s3").get_bucket_versioning(Bucket=reports["Bucket"])["Status"] == "Enabled"
+
+
+def test_bucket_public_access_block_from_the_template_blocks_all_four(aws, reports):
+    block = aws("s3").get_public_access_block(Bucket=reports["Bucket"])
+
+    assert set(block["PublicAccessBlockConfiguration"].values()) == {True}
+
+
+def test_bucket_object_ownership_from_the_template_is_enforced(aws, reports):
+    controls = aws("s3").get_bucket_ownership_controls(Bucket=reports["Bucket"])
+
+    assert controls["OwnershipControls"]["Rules"] == [{"ObjectOwnership": "BucketOwnerEnforced"}]
+
+
+def test_bucket_lifecycle_rule_from_the_template_keeps_prefix_transition_and_expiry(aws, reports):
+    [rule] = aws("s3").get_bucket_lifecycle_configuration(Bucket=reports["Bucket"])["Rules"]
+
+    assert rule["Filter"] == {"Prefix": "reports/"}
+    assert rule["Transitions"] == [{"Days": 30, "StorageClass": "STANDARD_IA"}]
+    assert rule["Expiration"] == {"Days": 90}
+    assert rule["AbortIncompleteMultipartUpload"] == {"DaysAfterInitiation": 7}
+
+
+def test_upload_under_incoming_reaches_an_eventbridge_rule_with_a_prefix_filter(deploy, aws):
+    template = reports_bucket()
+    template["Resources"].update(
+        Queue=resource("AWS::SQS::Queue"),
+        Trigger=resource(
+            "AWS::Events::Rule",
+            EventPattern={
+                "source": ["aws.s3"],
+                "detail-type": ["Object Created"],
+                "detail": {"object": {"key": [{"prefix": "incoming/"}]}},
+            },
+            Targets=[{"Arn": get_att("Queue", "Arn"), "Id": "queue"}],
+        ),
+    )
+    outputs = deploy(with_outputs(template, Bucket=ref("Bucket"), Queue=ref("Queue")))
+
+    aws("s3").put_object(Bucket=outputs["Bucket"], Key="incoming/qea/main/1.zip", Body=b"zip")
+
+    messages = aws("sqs").receive_message(QueueUrl=outputs["Queue"], WaitTimeSeconds=1)
+    [message] = messages["Messages"]
+    assert json.loads(message["Body"])["detail"]["object"]["key"] == "incoming/qea/main/1.zip"
+
+
+def test_updating_a_tagged_bucket_without_a_name_keeps_the_bucket(deploy, aws, reports):
+    template = reports_bucket()
+    template["Resources"]["Bucket"]["Properties"]["VersioningConfiguration"]["Status"] = "Suspended"
+
+    updated = deploy(template, update=reports["StackName"])
+
+    assert updated["Bucket"] == reports["Bucket"]
+    assert aws("s3").get_bucket_versioning(Bucket=reports["Bucket"])["Status"] == "Suspended"
