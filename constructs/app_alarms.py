@@ -12,7 +12,11 @@ _PERIOD = Duration.minutes(1)
 
 
 class AppAlarms(Construct):
-    """Unhealthy hosts, the share of 5xx responses, and the targets' p90 response time."""
+    """Unhealthy hosts, the share of 5xx responses, and the targets' p90 response time.
+
+    Defaults: 1 unhealthy host, 5 % 5xx, 1 s p90, each over 5 one-minute periods; missing data
+    counts as fine. Without a topic the alarms notify nobody.
+    """
 
     def __init__(
         self,

@@ -176,6 +176,14 @@ class AppFleet(Construct):
     Each instance runs the container hardened, signals CloudFormation once the container is
     healthy, and holds its launch hook until then. A change of the launch template rolls out
     instance by instance and rolls back when the new instances do not signal.
+
+    Optional arguments and what happens without them: `desired_capacity` none (the group
+    keeps its size across deploys); `instance_types` none (no mixed instances policy, all on
+    demand); `root_volume_gib` 20; `log_retention_days` 30; `health_check_grace` 5 minutes;
+    `launch_timeout` 10 minutes (the launch hook's heartbeat; signals wait 2 minutes more);
+    `drain_time` 30 s (the termination hook waits 30 s more); `cooldown` and
+    `instance_warmup` 5 minutes; `min_instances_in_service` 1 and `rolling_batch_size` 1;
+    `notification_topic` none (no scaling notifications).
     """
 
     def __init__(

@@ -16,6 +16,11 @@ class AppLoadBalancer(Construct):
     With a certificate it serves HTTPS with a current TLS 1.3 policy and redirects HTTP to it;
     without one it serves HTTP only. Requests with invalid header fields are dropped. The
     targets' security group admits the target port from this load balancer only.
+
+    Without the optional arguments: health checks of `/` every 15 s with a 5 s timeout,
+    2 passes to be healthy and 3 failures to be unhealthy; 30 s deregistration delay; no
+    certificate (HTTP only); no access logs (with a bucket, under `access_log_prefix`,
+    default `alb`).
     """
 
     def __init__(
