@@ -19,6 +19,7 @@ KNOWN_LIMITS: dict[str, str] = {
     "AWS::S3::BucketPolicy": "only unconditional statements for everyone (*) are enforced",
     "AWS::S3::AccessPoint": "recorded with its alias; its policy is not enforced",
     "AWS::SNS::TopicPolicy": "stored on the topic, not enforced",
+    "AWS::SQS::QueuePolicy": "stored on the queue, not enforced",
     "AWS::CloudFront::Distribution": "recorded with a domain name that nothing serves",
     "AWS::CloudFront::Function": "code stored, never run",
     "AWS::CloudWatch::Alarm": "stored, never evaluated; no action fires",

@@ -20,6 +20,7 @@ MODEL_MODULES = (
     "emulator.cloudfront",
     "emulator.cloudwatch",
     "emulator.sns",
+    "emulator.sqs",
     "emulator.rds",
     "emulator.ecr",
     "emulator.iam",
