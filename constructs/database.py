@@ -7,7 +7,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_rds as rds
 from aws_cdk import aws_secretsmanager as secretsmanager
 
-from constructs import Construct, IDependable
+from constructs import Construct
 
 ADMIN_USER = "app_admin"
 
@@ -196,7 +196,7 @@ class ReplicatedDatabase(Construct):
         ]
 
     def add_single_user_rotation(
-        self, *, every: Duration, secrets_manager_endpoint: IDependable
+        self, *, every: Duration, secrets_manager_endpoint: ec2.InterfaceVpcEndpoint
     ) -> secretsmanager.RotationSchedule:
         """Rotates the admin password every `every` with Secrets Manager's hosted function.
 
@@ -211,10 +211,8 @@ class ReplicatedDatabase(Construct):
             description="The password rotation function: the database and Secrets Manager",
             allow_all_outbound=False,
         )
-        function_security_group.add_egress_rule(
-            ec2.Peer.ipv4(self._vpc.vpc_cidr_block),
-            ec2.Port.HTTPS,
-            "Secrets Manager through the VPC endpoint",
+        function_security_group.connections.allow_to(
+            secrets_manager_endpoint, ec2.Port.HTTPS, "Secrets Manager through the VPC endpoint"
         )
         hosted = _SINGLE_USER_ROTATION[self.engine_name](
             vpc=self._vpc,

@@ -257,10 +257,16 @@ def test_dev_database_security_group_admits_nothing(template_json):
         assert "SecurityGroupIngress" not in group["Properties"]
 
 
-def test_prod_database_admits_only_the_rotation_function(template):
-    prod = template("prod", DATA_LAYER)
-    prod.resource_count_is("AWS::EC2::SecurityGroupIngress", 1)
-    prod.has_resource_properties(
+def test_prod_database_admits_only_the_rotation_function(template, template_json):
+    ingress_to_database = [
+        rule
+        for rule in resources_of(
+            template_json("prod", DATA_LAYER), "AWS::EC2::SecurityGroupIngress"
+        ).values()
+        if rule["Properties"]["GroupId"]["Fn::GetAtt"][0].startswith("DatabaseSecurityGroup")
+    ]
+    assert len(ingress_to_database) == 1
+    template("prod", DATA_LAYER).has_resource_properties(
         "AWS::EC2::SecurityGroupIngress",
         {
             "GroupId": {
@@ -276,6 +282,32 @@ def test_prod_database_admits_only_the_rotation_function(template):
             "ToPort": 5432,
         },
     )
+
+
+def test_rotation_function_reaches_only_the_database_and_the_endpoint(template_json):
+    prod = template_json("prod", DATA_LAYER)
+    egress = {
+        (
+            rule["Properties"]["DestinationSecurityGroupId"]["Fn::GetAtt"][0][:30],
+            rule["Properties"]["FromPort"],
+        )
+        for rule in resources_of(prod, "AWS::EC2::SecurityGroupEgress").values()
+        if rule["Properties"]["GroupId"]["Fn::GetAtt"][0].startswith(
+            "DatabaseRotationSecurityGroup"
+        )
+    }
+    assert egress == {
+        ("DatabaseSecurityGroup5C91FDCB", 5432),
+        ("SecretsManagerEndpointSecurity", 443),
+    }
+    (group,) = [
+        g
+        for logical_id, g in resources_of(prod, "AWS::EC2::SecurityGroup").items()
+        if logical_id.startswith("DatabaseRotationSecurityGroup")
+    ]
+    # No inline rule, so no allow-all: CloudFormation drops a group's default egress once
+    # an AWS::EC2::SecurityGroupEgress of its own is added.
+    assert "SecurityGroupEgress" not in group["Properties"]
 
 
 @pytest.mark.parametrize("env", ["dev", "prod"])
