@@ -274,8 +274,8 @@ class PublisherSettings(SettingsModel):
     """Days the dead-letter queue keeps the events of failed publishes, 1 to 14."""
 
     log_retention_days: int = 30
-    """Days the function's log group keeps logs; one of CloudWatch's periods (1, 3, 5, 7, 14,
-    30, 60, 90, 120, 150, 180, 365, ...)."""
+    """Days the log groups of the publisher and the landing-page writer keep logs; one of
+    CloudWatch's periods (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ...)."""
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     """The publisher's log level."""
@@ -339,6 +339,11 @@ class StorageSettings(SettingsModel):
     lifecycle: LifecycleSettings = LifecycleSettings()
     """Lifecycle rules of the reports bucket: transitions, expirations, noncurrent versions,
     aborting incomplete multipart uploads."""
+
+    landing_page: bool = True
+    """In `s3-website` and `cloudfront` mode, a function rewrites the site's index.html and
+    error.html at the bucket root after each deployment, naming the project, environment,
+    account and region and linking every project's reports. Unused in `private` mode."""
 
     upload_access_point: bool = True
     """An S3 access point for uploaders, whose policy lets them put objects under

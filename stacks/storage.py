@@ -14,6 +14,7 @@ from constructs.access_log_bucket import ALB_LOGS_PREFIX, AccessLogBucket
 from constructs.report_publisher import ReportPublisher
 from constructs.reports_bucket import INCOMING_PREFIX, REPORTS_PREFIX, ReportsBucket
 from constructs.reports_site import ReportsSite
+from constructs.site_landing_page import SiteLandingPage
 from constructs.upload_access_point import UploadAccessPoint
 from settings.storage import LifecycleSettings, StorageSettings, TransitionSettings
 
@@ -109,6 +110,18 @@ class StorageStack(Stack):
             mode=settings.site,
             price_class=_PRICE_CLASSES[settings.cloudfront_price_class],
         )
+
+        if settings.landing_page and settings.site != "private":
+            SiteLandingPage(
+                self,
+                "LandingPage",
+                bucket=self.bucket,
+                encryption_key=self.encryption_key,
+                project=project,
+                env_name=env_name,
+                log_retention=_LOG_RETENTION[settings.publisher.log_retention_days],
+                removal_policy=removal_policy,
+            )
 
         self.upload_access_point: UploadAccessPoint | None = None
         if settings.upload_access_point:

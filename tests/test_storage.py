@@ -449,7 +449,7 @@ def test_uploads_trigger_the_publisher_for_zips_under_incoming_only(template):
 
 def test_publisher_role_reads_incoming_writes_reports_and_nothing_else(template):
     policies = template("prod", "storage").find_resources("AWS::IAM::Policy")
-    (policy,) = policies.values()
+    policy = next(p for name, p in policies.items() if name.startswith("PublisherFunction"))
     s3_statements = [
         s for s in policy["Properties"]["PolicyDocument"]["Statement"]
         if any(action.startswith("s3:") for action in _actions(s))
@@ -483,8 +483,8 @@ def _actions(statement: dict) -> list[str]:
 
 
 def test_publisher_gets_the_variables_its_code_reads(template):
-    variables = template("prod", "storage").find_resources("AWS::Lambda::Function")
-    (function,) = variables.values()
+    functions = template("prod", "storage").find_resources("AWS::Lambda::Function")
+    function = next(f for name, f in functions.items() if name.startswith("PublisherFunction"))
     environment = function["Properties"]["Environment"]["Variables"]
     assert environment["REPORTS_BUCKET"] == {"Ref": REPORTS_BUCKET}
     assert {k: v for k, v in environment.items() if isinstance(v, str)} == {
@@ -502,11 +502,20 @@ def test_publisher_gets_the_variables_its_code_reads(template):
     assert set(environment) <= known
 
 
+@pytest.mark.parametrize(("env", "memory", "timeout"), [("dev", 1024, 300), ("prod", 1769, 600)])
+def test_publisher_memory_and_timeout_come_from_settings(template, env, memory, timeout):
+    functions = template(env, "storage").find_resources("AWS::Lambda::Function")
+    publisher = next(f for name, f in functions.items() if name.startswith("PublisherFunction"))
+    assert publisher["Properties"]["MemorySize"] == memory
+    assert publisher["Properties"]["Timeout"] == timeout
+
+
 @pytest.mark.parametrize(("env", "concurrency"), [("dev", 2), ("prod", 10)])
 def test_publisher_concurrency_is_reserved_from_settings(template, env, concurrency):
-    template(env, "storage").has_resource_properties(
-        "AWS::Lambda::Function", {"ReservedConcurrentExecutions": concurrency}
+    functions = template(env, "storage").find_resources(
+        "AWS::Lambda::Function", {"Properties": {"ReservedConcurrentExecutions": concurrency}}
     )
+    assert [name[: len("PublisherFunction")] for name in functions] == ["PublisherFunction"]
 
 
 def test_failed_publishes_go_to_an_encrypted_dead_letter_queue(template):
@@ -516,6 +525,7 @@ def test_failed_publishes_go_to_an_encrypted_dead_letter_queue(template):
         "AWS::Lambda::EventInvokeConfig",
         {
             "MaximumRetryAttempts": 2,
+            "MaximumEventAgeInSeconds": 21600,
             "DestinationConfig": {"OnFailure": {"Destination": {"Fn::GetAtt": [queue, "Arn"]}}},
         },
     )
@@ -564,9 +574,11 @@ def test_alarm_goes_off_when_the_dead_letter_queue_holds_a_message(template):
 
 @pytest.mark.parametrize(("env", "days"), [("dev", 7), ("prod", 90)])
 def test_publisher_log_group_keeps_logs_for_the_set_days(template, env, days):
-    template(env, "storage").has_resource_properties(
-        "AWS::Logs::LogGroup", {"RetentionInDays": days}
-    )
+    groups = template(env, "storage").find_resources("AWS::Logs::LogGroup")
+    assert {name[:-8]: g["Properties"]["RetentionInDays"] for name, g in groups.items()} == {
+        "PublisherLogs": days,
+        "LandingPageLogs": days,
+    }
 
 
 # The upload access point
@@ -640,10 +652,6 @@ def test_access_point_can_be_switched_off(kms_assembly):
 def test_storage_stack_has_no_custom_resource(template, env):
     types = {r["Type"] for r in template(env, "storage").to_json()["Resources"].values()}
     assert not {t for t in types if t.startswith("Custom::") or "CustomResource" in t}
-    assert (
-        "AWS::Lambda::Function" in types
-        and len(template(env, "storage").find_resources("AWS::Lambda::Function")) == 1
-    )
 
 
 def test_stable_outputs_keep_their_logical_ids(template):
@@ -661,3 +669,83 @@ def test_stack_exposes_the_log_bucket_and_the_alb_prefix_for_compute():
     assert isinstance(stack.log_bucket, s3.Bucket)
     assert stack.log_bucket.node.path == "qea-dev-storage/AccessLogs/Bucket"
     assert stack.alb_log_prefix == "alb"
+
+
+def test_two_deployments_never_render_the_same_landing_page():
+    from constructs.site_landing_page import render_landing_page
+
+    pages = {
+        render_landing_page(project="qea", env_name=env, account=account, region=region)
+        for env in ("dev", "prod")
+        for account in ("111111111111", "222222222222")
+        for region in ("eu-west-1", "us-east-1")
+    }
+    assert len(pages) == 8
+
+
+def test_landing_page_links_the_projects_index_and_reads_the_project_list():
+    from constructs.site_landing_page import render_landing_page
+
+    page = render_landing_page(
+        project="qea", env_name="dev", account="123456789012", region="eu-west-1"
+    )
+    assert '<a href="reports/index.html">' in page
+    assert "fetch('reports/projects.json'" in page and "a.href='reports/'+p.link" in page
+    assert "<dd>123456789012</dd>" in page and "<dd>eu-west-1</dd>" in page
+
+
+# The landing page
+
+
+@pytest.mark.parametrize("env", ["dev", "prod"])
+def test_landing_page_is_rewritten_when_this_stack_finishes_a_deployment(template, env):
+    writer = Capture()
+    template(env, "storage").has_resource_properties(
+        "AWS::Events::Rule",
+        {
+            "EventPattern": {
+                "source": ["aws.cloudformation"],
+                "detail-type": ["CloudFormation Stack Status Change"],
+                "detail": {
+                    "stack-id": [{"Ref": "AWS::StackId"}],
+                    "status-details": {"status": ["CREATE_COMPLETE", "UPDATE_COMPLETE"]},
+                },
+            },
+            "Targets": [Match.object_like({"Arn": {"Fn::GetAtt": [writer, "Arn"]}})],
+        },
+    )
+    assert writer.as_string().startswith("LandingPageWriter")
+
+
+def test_landing_page_names_the_deployment_and_its_account_and_region(template):
+    functions = template("prod", "storage").find_resources("AWS::Lambda::Function")
+    writer = next(f for name, f in functions.items() if name.startswith("LandingPageWriter"))
+    variables = writer["Properties"]["Environment"]["Variables"]
+    page = json.dumps(variables["INDEX_PAGE"])
+    assert "<dd>qea</dd>" in page and "<dd>prod</dd>" in page
+    assert '{"Ref": "AWS::AccountId"}' in page and '{"Ref": "AWS::Region"}' in page
+    assert (variables["INDEX_KEY"], variables["ERROR_KEY"]) == ("index.html", "error.html")
+
+
+def test_landing_page_writer_may_put_only_the_two_site_pages(template):
+    policies = template("dev", "storage").find_resources("AWS::IAM::Policy")
+    policy = next(p for name, p in policies.items() if name.startswith("LandingPageWriter"))
+    arn = {"Fn::GetAtt": [REPORTS_BUCKET, "Arn"]}
+    assert policy["Properties"]["PolicyDocument"]["Statement"] == [
+        {
+            "Sid": "WriteSitePages",
+            "Action": "s3:PutObject",
+            "Effect": "Allow",
+            "Resource": [
+                {"Fn::Join": ["", [arn, "/error.html"]]},
+                {"Fn::Join": ["", [arn, "/index.html"]]},
+            ],
+        }
+    ]
+
+
+def test_private_mode_has_no_landing_page(private_assembly):
+    functions = Template.from_json(private_assembly.template).find_resources(
+        "AWS::Lambda::Function"
+    )
+    assert [name for name in functions if name.startswith("LandingPage")] == []
