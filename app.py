@@ -8,7 +8,7 @@ from typing import Any
 import aws_cdk as cdk
 
 from settings import Settings, SettingsError, load_settings
-from stacks import ComputeStack, DataStack, NetworkStack, StorageStack
+from stacks import CiStack, ComputeStack, DataStack, NetworkStack, StorageStack
 
 
 def create_app(context: Mapping[str, Any] | None = None, outdir: str | None = None) -> cdk.App:
@@ -47,7 +47,7 @@ def wire_stacks(app: cdk.App, settings: Settings) -> None:
     data = DataStack(
         app, settings.stack_id("data"), settings=environment.data, vpc=network.vpc, **stack_args
     )
-    ComputeStack(
+    compute = ComputeStack(
         app,
         settings.stack_id("compute"),
         settings=environment.compute,
@@ -58,6 +58,18 @@ def wire_stacks(app: cdk.App, settings: Settings) -> None:
         log_prefix=storage.alb_log_prefix,
         **stack_args,
     )
+
+    if environment.ci.github_repository is not None:
+        CiStack(
+            app,
+            settings.stack_id("ci"),
+            settings=environment.ci,
+            project=settings.project,
+            env_name=settings.env_name,
+            bucket=storage.bucket,
+            group=compute.fleet.group,
+            **stack_args,
+        )
 
 
 def _synthesizer(settings: Settings) -> cdk.DefaultStackSynthesizer:

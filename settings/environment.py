@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from .base import SettingsModel
+from .ci import CiSettings
 from .compute import ComputeSettings
 from .data import DataSettings
 from .network import NetworkSettings
@@ -25,6 +26,7 @@ class EnvironmentSettings(SettingsModel):
     storage: StorageSettings = StorageSettings()
     data: DataSettings = DataSettings()
     compute: ComputeSettings = ComputeSettings()
+    ci: CiSettings = CiSettings()
 
 
 class Settings(SettingsModel):

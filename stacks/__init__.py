@@ -1,4 +1,4 @@
-"""One stack per layer. They depend one way: network, storage, data, then compute."""
+"""One stack per layer. They depend one way: network, storage, data, compute, then ci."""
 
 from pathlib import Path
 
@@ -11,9 +11,10 @@ _OUR_CONSTRUCTS = str(Path(__file__).resolve().parent.parent / "constructs")
 if _OUR_CONSTRUCTS not in constructs.__path__:
     constructs.__path__.append(_OUR_CONSTRUCTS)
 
+from .ci import CiStack  # noqa: E402
 from .compute import ComputeStack  # noqa: E402
 from .data import DataStack  # noqa: E402
 from .network import NetworkStack  # noqa: E402
 from .storage import StorageStack  # noqa: E402
 
-__all__ = ["ComputeStack", "DataStack", "NetworkStack", "StorageStack"]
+__all__ = ["CiStack", "ComputeStack", "DataStack", "NetworkStack", "StorageStack"]

@@ -14,7 +14,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "lambda")]
 # jsii starts the `node` it finds on PATH: the venv's Node 24, not an older system one.
 os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
 
-LAYERS = ("network", "storage", "data", "compute")
+LAYERS = ("network", "storage", "data", "compute", "ci")
 ENVIRONMENTS = ("dev", "prod")
 
 
