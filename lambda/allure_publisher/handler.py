@@ -25,9 +25,9 @@ log = logging.getLogger(LOGGER_NAME)
 
 def uploaded_object(event: dict[str, Any]) -> tuple[str, str] | None:
     """(bucket, key) of an S3 "Object Created" event from EventBridge, else None."""
-    detail = event.get("detail") if isinstance(event, dict) else None
-    if event.get("detail-type") != "Object Created" or not isinstance(detail, dict):
+    if not isinstance(event, dict) or event.get("detail-type") != "Object Created":
         return None
+    detail = event.get("detail")
     try:
         return detail["bucket"]["name"], detail["object"]["key"]
     except (KeyError, TypeError):

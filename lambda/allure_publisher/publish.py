@@ -6,6 +6,7 @@ and latest/ as they were, and publishing the same upload again completes it.
 """
 
 import logging
+import shutil
 import tempfile
 import time
 from collections.abc import Iterator
@@ -17,7 +18,7 @@ from typing import Any, BinaryIO
 from .archive import ArchiveLimits, ReportArchive, open_report_archive
 from .conditional_json import read_document, update_document, write_derived
 from .content_types import NO_CACHE, content_type_for
-from .errors import CorruptArchive, LimitExceeded, RejectedUpload
+from .errors import LimitExceeded, PublishError, RejectedUpload
 from .history import refresh_latest
 from .layouts import ReportLayout, RunCounts, detect_layout, read_counts
 from .logs import LOGGER_NAME
@@ -132,14 +133,7 @@ def _publish(s3, settings, bucket, address, archive: ReportArchive, on_progress)
         part_size_bytes=settings.part_size_bytes,
         buffer_bytes=settings.upload_buffer_bytes,
     )
-    had_run = bool(s3.list_objects_v2(Bucket=bucket, Prefix=run_prefix, MaxKeys=1).get("Contents"))
-    try:
-        written = write_run(s3, bucket, run_prefix, archive, tuning, on_progress)
-    except CorruptArchive:
-        if not had_run:
-            # A rejection writes nothing: remove what this publish wrote of a new run.
-            delete_keys(s3, bucket, list_keys(s3, bucket, run_prefix))
-        raise
+    written = write_run(s3, bucket, run_prefix, archive, tuning, on_progress)
 
     entry = RunEntry(
         run=address.run,
@@ -259,6 +253,12 @@ def publish_upload(
             raise LimitExceeded(
                 f"the upload is {size} bytes; at most {settings.max_total_bytes} are allowed "
                 "(MAX_TOTAL_BYTES)"
+            )
+        free = shutil.disk_usage(temp_dir or tempfile.gettempdir()).free
+        if size > free:
+            raise PublishError(
+                f"the upload is {size} bytes but the temporary folder has {free} free; give the "
+                "function more ephemeral storage, or lower MAX_TOTAL_BYTES below it"
             )
         with tempfile.TemporaryFile(dir=temp_dir) as archive_file:
             s3.download_fileobj(bucket, key, archive_file)

@@ -80,3 +80,8 @@ def test_reads_its_settings_once_from_the_environment_at_cold_start(monkeypatch)
     module = importlib.reload(importlib.import_module("allure_publisher.handler"))
     assert (module.SETTINGS.keep_runs, module.SETTINGS.site_mode) == (3, "s3-website")
     assert module.S3.meta.config.max_pool_connections == module.SETTINGS.upload_concurrency
+
+
+@pytest.mark.parametrize("event", [[], "Object Created", None, {"detail-type": "Object Created"}])
+def test_ignores_events_that_are_not_shaped_like_s3_events(handler_module, event):
+    assert handler_module.handler(event, None)["outcome"] == "ignored"

@@ -3,6 +3,7 @@ harmless, rejections that write nothing, idempotent re-delivery, concurrency and
 
 import dataclasses
 import io
+import shutil
 from urllib.parse import urlparse
 
 import pytest
@@ -13,6 +14,7 @@ from allure_publisher.errors import (
     LimitExceeded,
     MissingIndexHtml,
     NotAZip,
+    PublishError,
     RejectedUpload,
     UnsafeEntry,
 )
@@ -296,3 +298,13 @@ def test_rejects_an_upload_larger_than_the_limit_before_downloading_it(s3, setti
     s3.put_object(Bucket=BUCKET, Key="incoming/qea/main/1.zip", Body=bytes(101))
     with pytest.raises(LimitExceeded, match="the upload is 101 bytes; at most 100"):
         publish_upload(s3, settings, BUCKET, "incoming/qea/main/1.zip")
+
+
+def test_fails_naming_the_fix_when_the_upload_does_not_fit_in_temporary_storage(
+    s3, settings, monkeypatch
+):
+    s3.put_object(Bucket=BUCKET, Key="incoming/qea/main/1.zip", Body=zip_bytes(allure2_files()))
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: shutil._ntuple_diskusage(10, 10, 10))
+    with pytest.raises(PublishError, match="give the function more ephemeral storage"):
+        publish_upload(s3, settings, BUCKET, "incoming/qea/main/1.zip")
+    assert keys_under(s3, "reports/") == []

@@ -3,13 +3,19 @@ last, memory held under the byte budget, stale keys of an earlier delivery remov
 
 import io
 import os
+import platform
 import threading
 import time
 
 import pytest
 
 from allure_publisher.archive import ArchiveLimits, open_report_archive
-from allure_publisher.run_writer import ByteBudget, UploadTuning, write_run
+from allure_publisher.run_writer import (
+    ByteBudget,
+    UploadTuning,
+    hand_large_buffers_back_to_the_os,
+    write_run,
+)
 
 from .conftest import BUCKET, keys_under
 from .zips import allure2_files, zip_bytes
@@ -166,3 +172,8 @@ def test_stops_and_raises_when_an_upload_fails(s3, monkeypatch):
     with archive_of(allure2_files()) as archive, pytest.raises(RuntimeError, match="S3 is down"):
         write_run(s3, BUCKET, PREFIX, archive, TUNING)
     assert PREFIX + "index.html" not in keys_under(s3, PREFIX)
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="mallopt is glibc's")
+def test_asks_glibc_to_hand_large_buffers_back_at_once():
+    assert hand_large_buffers_back_to_the_os() is True
