@@ -749,3 +749,14 @@ def test_private_mode_has_no_landing_page(private_assembly):
         "AWS::Lambda::Function"
     )
     assert [name for name in functions if name.startswith("LandingPage")] == []
+
+
+def test_every_storage_class_setting_renders_as_its_s3_name():
+    from typing import get_args
+
+    from settings.storage import StorageClass
+    from stacks.storage import _STORAGE_CLASSES
+
+    assert {name: cls.to_string() for name, cls in _STORAGE_CLASSES.items()} == {
+        name: name for name in get_args(StorageClass)
+    }
