@@ -454,3 +454,20 @@ def test_retired_instance_family_is_a_warning_to_acknowledge(synth_with):
 
 def test_current_instance_family_gets_no_warning(assemblies):
     assert not [w for w in validation_warnings(assemblies["prod"]) if "retired" in w[1]]
+
+
+@pytest.mark.parametrize("env", ["dev", "prod"])
+def test_template_passes_cfn_lint_including_deprecated_engine_versions(template_json, env):
+    from cfnlint.api import lint
+
+    # W3691 flags engine versions that RDS deprecated; CDK's synth-time check does not.
+    findings = lint(json.dumps(template_json(env, DATA_LAYER)), regions=["us-east-1"])
+    assert [f"{match.rule.id}: {match.message}" for match in findings] == []
+
+
+def test_cfn_lint_flags_a_deprecated_engine_version(synth_with):
+    from cfnlint.api import lint
+
+    assembly = synth_with(**{"data.engine_version": "16.4"})
+    template = assembly.get_stack_by_name("qea-dev-data").template
+    assert "W3691" in {match.rule.id for match in lint(json.dumps(template), regions=["us-east-1"])}
