@@ -73,13 +73,13 @@ class DataAlarmSettings(SettingsModel):
     """Thresholds of the database's CloudWatch alarms; each alarm notifies the alarm topic."""
 
     cpu_percent: Annotated[int, Field(ge=1, le=100)] = 80
-    """Alarm when an instance's average CPU is at or above this percentage."""
+    """Alarm when the writer's or a replica's average CPU is at or above this percentage."""
 
     free_storage_gib: Annotated[int, Field(ge=1)] = 5
     """Alarm when the writer's free storage falls to or below this many GiB."""
 
     freeable_memory_mib: Annotated[int, Field(ge=1)] = 64
-    """Alarm when an instance's freeable memory falls to or below this many MiB."""
+    """Alarm when the writer's freeable memory falls to or below this many MiB."""
 
     connections: Annotated[int, Field(ge=1)] = 80
     """Alarm when the writer holds at least this many connections."""
@@ -96,9 +96,9 @@ class DataSettings(SettingsModel):
     """The database engine: postgres, mysql or mariadb."""
 
     engine_version: str | None = None
-    """The engine version, as RDS spells it (postgres `17.6`, mysql `8.4.6`, mariadb `11.8.3`);
-    left out, the version named here for the engine (postgres 17.6, mysql 8.4.6, mariadb
-    11.8.3). cfn-lint (W3691) flags versions that RDS has deprecated."""
+    """The engine version as RDS spells it (postgres `17.6`, mysql and mariadb `8.4.6`); left
+    out, postgres 17.6, mysql 8.4.6 or mariadb 11.8.3. cfn-lint (W3691) flags versions that
+    RDS has deprecated."""
 
     instance_class: str = "db.t4g.micro"
     """The writer's instance class as `db.{class}{generation}.{size}`, e.g. db.t4g.micro."""
