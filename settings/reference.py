@@ -122,5 +122,24 @@ def _configured(environment: dict, key: str) -> str:
     return _shown(node)
 
 
+def in_readme(readme: Path) -> str | None:
+    """The reference block the README holds now, or None if it has none."""
+    text = readme.read_text()
+    if START not in text or END not in text:
+        return None
+    return text[text.index(START) : text.index(END) + len(END)]
+
+
+def write_into(readme: Path) -> None:
+    """Replaces the README's reference block with the current reference."""
+    current = in_readme(readme)
+    if current is None:
+        raise SystemExit(f"{readme}: no block between {START!r} and {END!r}")
+    readme.write_text(readme.read_text().replace(current, reference()))
+
+
 if __name__ == "__main__":
-    sys.stdout.write(reference() + "\n")
+    if sys.argv[1:2] == ["--write"]:
+        write_into(Path(sys.argv[2]) if len(sys.argv) > 2 else CDK_JSON.parent / "README.md")
+    else:
+        sys.stdout.write(reference() + "\n")
