@@ -177,7 +177,7 @@ def _fetch_history(args: argparse.Namespace, settings: Settings, s3) -> int:
 
 
 def _megabytes(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f} MB"
+    return f"{size / 1024 / 1024:.1f} MiB"
 
 
 class _Progress:
