@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from .base import SettingsModel, setting_error
+from .base import LogRetentionDays, SettingsModel, setting_error
 
 StorageClass = Literal[
     "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"
@@ -34,12 +34,6 @@ MIN_INFREQUENT_ACCESS_DAYS = 30
 REPORTS_PREFIX = "reports/"
 INCOMING_PREFIX = "incoming/"
 RESERVED_RULE_IDS = frozenset({"ExpireUploads", "ExpireReports", "AbortIncompleteUploads"})
-
-# CloudWatch Logs accepts only these retention periods.
-LOG_RETENTION_DAYS = (
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922,
-    3288, 3653,
-)  # fmt: skip
 
 _BUCKET_NAME_CHARS = re.compile(r"^[a-z0-9.-]+$")
 _RESERVED_NAME_PREFIXES = ("xn--", "sthree-", "amzn-s3-demo-")
@@ -273,7 +267,7 @@ class PublisherSettings(SettingsModel):
     failed_events_retention_days: Annotated[int, Field(ge=1, le=14)] = 14
     """Days the dead-letter queue keeps the events of failed publishes, 1 to 14."""
 
-    log_retention_days: int = 30
+    log_retention_days: LogRetentionDays = 30
     """Days the log groups of the publisher and the landing-page writer keep logs; one of
     CloudWatch's periods (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, ...)."""
 
@@ -282,16 +276,6 @@ class PublisherSettings(SettingsModel):
 
     presign_seconds: Annotated[int, Field(ge=60, le=604800)] = 3600
     """How long the links the publisher returns in `private` site mode stay valid."""
-
-    @field_validator("log_retention_days")
-    @classmethod
-    def _cloudwatch_period(cls, value: int) -> int:
-        if value not in LOG_RETENTION_DAYS:
-            raise ValueError(
-                "CloudWatch Logs keeps logs for one of "
-                f"{', '.join(map(str, LOG_RETENTION_DAYS))} days; expected one of those"
-            )
-        return value
 
 
 class StorageSettings(SettingsModel):

@@ -328,8 +328,8 @@ def test_upload_principals_accept_roles_users_and_roots():
 def test_log_retention_that_cloudwatch_does_not_offer_fails():
     with pytest.raises(
         SettingsError,
-        match=KEY + r"publisher\.log_retention_days: CloudWatch Logs keeps logs for one of 1, 3.*"
-        r"got '31'",
+        match=KEY + r"publisher\.log_retention_days: is not a CloudWatch Logs retention period; "
+        r"expected one of 1, 3.*got '31'",
     ):
         storage_settings(**{"publisher.log_retention_days": "31"})
 
