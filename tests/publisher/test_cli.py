@@ -1,5 +1,6 @@
 """The command line: publish a folder or a zip, fetch history, and its exit codes."""
 
+import io
 import json
 import re
 import subprocess
@@ -67,6 +68,18 @@ def test_links_under_the_base_url_given_for_a_website(s3, tmp_path, capsys):
 def test_shows_no_progress_when_stderr_is_not_a_terminal(s3, capsys):
     main(publish_args(REPORTS / "allure2", "--run", "1"))
     assert capsys.readouterr().err == ""
+
+
+def test_shows_files_and_bytes_written_when_stderr_is_a_terminal(s3, monkeypatch, capsys):
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    main(publish_args(REPORTS / "allure2", "--run", "1"))
+    last = terminal.getvalue().rstrip("\n").split("\r")[-1]
+    assert re.fullmatch(r"  75 files, 2\.0 MiB written", last)
 
 
 def test_exits_2_and_writes_nothing_for_a_rejected_zip(s3, tmp_path, capsys):
