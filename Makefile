@@ -10,6 +10,8 @@ BRANCH ?= main
 RUN ?=
 REPORT ?=
 BASE ?= HEAD~1
+# `make diff DIFF_ARGS=--full` adds each stack's whole cdk diff below the summary.
+DIFF_ARGS ?=
 
 VENV := .venv
 PYTHON := $(VENV)/bin/python
@@ -73,6 +75,9 @@ publish: setup
 	  --project "$(PROJECT)" --branch "$(BRANCH)" $(if $(RUN),--run "$(RUN)") \
 	  $(if $(filter emulator,$(TARGET)),--endpoint-url "$$($(PYTHON) -m emulator endpoint)") \
 	  --bucket "$$($(PYTHON) -m emulator.local_deploy --print-bucket --env $(ENV) --target $(TARGET))"
+
+diff: setup
+	$(PYTHON) tools/template_diff.py --base "$(BASE)" --env $(ENV) $(DIFF_ARGS)
 
 clean:
 	rm -rf cdk.out cdk.out.* .pytest_cache test-output
