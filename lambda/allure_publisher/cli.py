@@ -160,9 +160,7 @@ def _publish(args: argparse.Namespace, settings: Settings, s3) -> int:
 def _fetch_history(args: argparse.Namespace, settings: Settings, s3) -> int:
     project = check_name("project", args.project)
     branch = check_name("branch", branch_name(args.branch))
-    branch_prefix = ReportKeys(settings.reports_prefix).branch_prefix(
-        RunAddress(project, branch, "latest")
-    )
+    branch_prefix = ReportKeys(settings.reports_prefix).branch_prefix(project, branch)
     fetched = fetch_history(s3, args.bucket, branch_prefix, args.results, args.history_file)
     if fetched.run is None:
         print(f"No history yet for {project}/{branch}: this will be its first run.")

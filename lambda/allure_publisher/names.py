@@ -34,6 +34,17 @@ def default_run_id(now: datetime | None = None) -> str:
     return (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
 
 
+# A run named `latest` would land in the branch's latest/ folder.
+RESERVED_RUN_NAMES = {"latest"}
+
+
+def _check_run(run: str) -> str:
+    check_name("run", run)
+    if run.lower() in RESERVED_RUN_NAMES:
+        raise BadName(f"the run name {run!r} is reserved for the branch's latest/ folder")
+    return run
+
+
 @dataclass(frozen=True)
 class RunAddress:
     """The project, branch and run of one publish, already checked."""
@@ -48,7 +59,7 @@ class RunAddress:
         return cls(
             project=check_name("project", project),
             branch=check_name("branch", branch_name(branch)),
-            run=check_name("run", run),
+            run=_check_run(run),
         )
 
 
@@ -76,7 +87,7 @@ def address_from_incoming_key(key: str, incoming_prefix: str) -> RunAddress | No
 
 @dataclass(frozen=True)
 class ReportKeys:
-    """The S3 keys of the site, its projects, branches and runs, under one reports prefix."""
+    """The S3 key prefixes of the site, its projects, branches and runs, under one prefix."""
 
     prefix: str
 
@@ -87,11 +98,8 @@ class ReportKeys:
     def project_prefix(self, project: str) -> str:
         return f"{self.prefix}{project}/"
 
-    def branch_prefix(self, address: RunAddress) -> str:
-        return f"{self.prefix}{address.project}/{address.branch}/"
+    def branch_prefix(self, project: str, branch: str) -> str:
+        return f"{self.prefix}{project}/{branch}/"
 
     def run_prefix(self, address: RunAddress) -> str:
-        return f"{self.branch_prefix(address)}{address.run}/"
-
-    def latest_prefix(self, address: RunAddress) -> str:
-        return f"{self.branch_prefix(address)}latest/"
+        return f"{self.branch_prefix(address.project, address.branch)}{address.run}/"

@@ -35,6 +35,12 @@ def test_rejects_names_outside_the_allowed_characters(project, branch, run, mess
         RunAddress.of(project, branch, run)
 
 
+@pytest.mark.parametrize("run", ["latest", "LATEST"])
+def test_rejects_the_run_name_reserved_for_latest(run):
+    with pytest.raises(BadName, match="reserved for the branch's latest/ folder"):
+        RunAddress.of("qea", "main", run)
+
+
 def test_reads_the_run_from_an_incoming_key():
     address = address_from_incoming_key("incoming/qea/main/42.zip", "incoming/")
     assert address == RunAddress("qea", "main", "42")
