@@ -62,7 +62,7 @@ down: setup
 synth: setup
 	npx cdk synth --quiet -c env=$(ENV)
 
-test: setup
+test: setup lint
 	$(PYTHON) -m pytest $(PYTEST_ARGS)
 
 lint: setup

@@ -6,9 +6,11 @@ from collections.abc import Mapping
 from typing import Any
 
 import aws_cdk as cdk
+from cdk_nag import AwsSolutionsChecks
 
 from settings import Settings, SettingsError, load_settings
 from stacks import CiStack, ComputeStack, DataStack, NetworkStack, StorageStack
+from stacks.acknowledgements import acknowledge_findings
 
 
 def create_app(context: Mapping[str, Any] | None = None, outdir: str | None = None) -> cdk.App:
@@ -20,11 +22,16 @@ def create_app(context: Mapping[str, Any] | None = None, outdir: str | None = No
         analytics_reporting=False,
     )
     settings = load_settings(app.node.get_all_context())
-    wire_stacks(app, settings)
+    stacks = wire_stacks(app, settings)
+    # cdk-nag's AwsSolutions rules check every synth; what this app accepts is listed, with
+    # its reason, in stacks/acknowledgements.py.
+    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    acknowledge_findings(stacks, settings)
     return app
 
 
-def wire_stacks(app: cdk.App, settings: Settings) -> None:
+def wire_stacks(app: cdk.App, settings: Settings) -> dict[str, cdk.Stack]:
+    """Creates one stack per layer; returns them by layer."""
     environment = settings.environment
     stack_args: dict[str, Any] = {
         "env": cdk.Environment(account=environment.account, region=environment.region),
@@ -59,8 +66,14 @@ def wire_stacks(app: cdk.App, settings: Settings) -> None:
         **stack_args,
     )
 
+    stacks: dict[str, cdk.Stack] = {
+        "network": network,
+        "storage": storage,
+        "data": data,
+        "compute": compute,
+    }
     if environment.ci.github_repository is not None:
-        CiStack(
+        stacks["ci"] = CiStack(
             app,
             settings.stack_id("ci"),
             settings=environment.ci,
@@ -70,6 +83,7 @@ def wire_stacks(app: cdk.App, settings: Settings) -> None:
             group=compute.fleet.group,
             **stack_args,
         )
+    return stacks
 
 
 def _synthesizer(settings: Settings) -> cdk.DefaultStackSynthesizer:

@@ -15,6 +15,7 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sns as sns
 
 from constructs import Construct
+from constructs.log_retention import log_retention
 
 ENV_FILE = "/etc/app/database.env"
 LAUNCH_HOOK = "app-launch"
@@ -231,9 +232,9 @@ class AppFleet(Construct):
         self.security_group = ec2.SecurityGroup(
             self, "SecurityGroup", vpc=vpc, description="The app instances"
         )
-        self.log_group = logs.LogGroup(self, "ContainerLogs")
-        # The L2's RetentionDays enum has no lookup by number; the L1 takes the days as is.
-        self.log_group.node.default_child.retention_in_days = log_retention_days
+        self.log_group = logs.LogGroup(
+            self, "ContainerLogs", retention=log_retention(log_retention_days)
+        )
         self.role = iam.Role(
             self,
             "Role",

@@ -73,7 +73,7 @@ class ReportPublisher(Construct):
         self.function = lambda_.Function(
             self,
             "Function",
-            runtime=lambda_.Runtime.PYTHON_3_13,
+            runtime=lambda_.Runtime.PYTHON_3_14,
             architecture=lambda_.Architecture.ARM_64,
             handler="allure_publisher.handler.handler",
             code=lambda_.Code.from_asset(

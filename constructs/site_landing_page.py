@@ -102,7 +102,7 @@ class SiteLandingPage(Construct):
         self.function = lambda_.Function(
             self,
             "Writer",
-            runtime=lambda_.Runtime.PYTHON_3_13,
+            runtime=lambda_.Runtime.PYTHON_3_14,
             architecture=lambda_.Architecture.ARM_64,
             handler="index.handler",
             code=lambda_.Code.from_inline(_WRITER),

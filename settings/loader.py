@@ -29,12 +29,15 @@ def load_settings(context: Mapping[str, Any]) -> Settings:
     env_name = str(context.get("env", DEFAULT_ENV))
     environments = context.get("environments")
     if not isinstance(environments, Mapping) or not environments:
-        raise SettingsError("cdk.json: context.environments is missing; expected an object "
-                            "with one entry per environment, e.g. {\"dev\": {...}}")
+        raise SettingsError(
+            "cdk.json: context.environments is missing; expected an object "
+            'with one entry per environment, e.g. {"dev": {...}}'
+        )
     if env_name not in environments:
         known = ", ".join(sorted(environments))
-        raise SettingsError(f"env: got {env_name!r}; expected one of the environments in "
-                            f"cdk.json: {known}")
+        raise SettingsError(
+            f"env: got {env_name!r}; expected one of the environments in cdk.json: {known}"
+        )
 
     raw = copy.deepcopy(dict(environments[env_name] or {}))
     for key, value in sorted(context.items()):

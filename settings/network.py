@@ -5,7 +5,7 @@ from typing import Annotated
 
 from pydantic import Field, field_validator
 
-from .base import SettingsModel
+from .base import LogRetentionDays, SettingsModel
 
 
 class NetworkSettings(SettingsModel):
@@ -14,6 +14,9 @@ class NetworkSettings(SettingsModel):
 
     nat_gateways: Annotated[int, Field(ge=1, le=2)] = 1
     """NAT gateways for the app subnets' egress: 1 (cheap, one AZ) or 2 (one per AZ)."""
+
+    flow_log_retention_days: LogRetentionDays = 30
+    """Days the VPC's flow log (every accepted and rejected connection) stays in CloudWatch."""
 
     @field_validator("cidr")
     @classmethod

@@ -1,9 +1,11 @@
 """The network stack: one VPC across two AZs with public, app and data subnets."""
 
-from aws_cdk import CfnOutput, Stack
+from aws_cdk import CfnOutput, RemovalPolicy, Stack
 from aws_cdk import aws_ec2 as ec2
-from constructs import Construct
+from aws_cdk import aws_logs as logs
 
+from constructs import Construct
+from constructs.log_retention import log_retention
 from settings.network import NetworkSettings
 
 
@@ -37,6 +39,20 @@ class NetworkStack(Stack):
             # The restriction is made by a custom resource, which the emulator cannot run;
             # nothing here uses the default security group.
             restrict_default_security_group=False,
+        )
+
+        # The flow log's group is made here, with its retention: the VPC's own helper would
+        # leave the logs forever.
+        flow_logs = logs.LogGroup(
+            self,
+            "FlowLogs",
+            retention=log_retention(settings.flow_log_retention_days),
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        self.vpc.add_flow_log(
+            "FlowLog",
+            destination=ec2.FlowLogDestination.to_cloud_watch_logs(flow_logs),
+            traffic_type=ec2.FlowLogTrafficType.ALL,
         )
 
         CfnOutput(self, "VpcId", value=self.vpc.vpc_id, description="The shared VPC")

@@ -6,11 +6,11 @@ from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 
 from constructs import Construct
 from constructs.access_log_bucket import ALB_LOGS_PREFIX, AccessLogBucket
+from constructs.log_retention import log_retention
 from constructs.report_publisher import ReportPublisher
 from constructs.reports_bucket import INCOMING_PREFIX, REPORTS_PREFIX, ReportsBucket
 from constructs.reports_site import ReportsSite
@@ -31,15 +31,6 @@ _PRICE_CLASSES = {
     "PriceClass_200": cloudfront.PriceClass.PRICE_CLASS_200,
     "PriceClass_All": cloudfront.PriceClass.PRICE_CLASS_ALL,
 }
-_R = logs.RetentionDays
-_LOG_RETENTION = {
-    1: _R.ONE_DAY, 3: _R.THREE_DAYS, 5: _R.FIVE_DAYS, 7: _R.ONE_WEEK, 14: _R.TWO_WEEKS,
-    30: _R.ONE_MONTH, 60: _R.TWO_MONTHS, 90: _R.THREE_MONTHS, 120: _R.FOUR_MONTHS,
-    150: _R.FIVE_MONTHS, 180: _R.SIX_MONTHS, 365: _R.ONE_YEAR, 400: _R.THIRTEEN_MONTHS,
-    545: _R.EIGHTEEN_MONTHS, 731: _R.TWO_YEARS, 1096: _R.THREE_YEARS, 1827: _R.FIVE_YEARS,
-    2192: _R.SIX_YEARS, 2557: _R.SEVEN_YEARS, 2922: _R.EIGHT_YEARS, 3288: _R.NINE_YEARS,
-    3653: _R.TEN_YEARS,
-}  # fmt: skip
 
 
 class StorageStack(Stack):
@@ -119,7 +110,7 @@ class StorageStack(Stack):
                 encryption_key=self.encryption_key,
                 project=project,
                 env_name=env_name,
-                log_retention=_LOG_RETENTION[settings.publisher.log_retention_days],
+                log_retention=log_retention(settings.publisher.log_retention_days),
                 removal_policy=removal_policy,
             )
 
@@ -158,7 +149,7 @@ class StorageStack(Stack):
             retry_attempts=publisher.retry_attempts,
             max_event_age=Duration.seconds(publisher.max_event_age_seconds),
             failed_events_retention=Duration.days(publisher.failed_events_retention_days),
-            log_retention=_LOG_RETENTION[publisher.log_retention_days],
+            log_retention=log_retention(publisher.log_retention_days),
             application_log_level=lambda_.ApplicationLogLevel(
                 "WARN" if publisher.log_level == "WARNING" else publisher.log_level
             ),
