@@ -13,8 +13,9 @@ import os
 import re
 import stat
 import tempfile
+import threading
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, BinaryIO
@@ -64,15 +65,27 @@ class ReportEntry:
 class ReportArchive:
     """A checked report zip, open for reading; entries are relative to the report's root.
 
-    Entries may be opened from several threads at once (zipfile serialises reads of the shared
-    file and decompresses in the caller's thread).
+    Entries may be opened from several threads at once. Over a local file they share one
+    ZipFile (zipfile serialises reads of the shared file and decompresses in the caller's
+    thread). With `reopen`, each thread reads through a ZipFile of its own over a new file
+    object from `reopen()`, so that slow reads (ranged GETs) do not queue behind one lock.
     """
 
-    def __init__(self, zip_file: zipfile.ZipFile, entries: list[ReportEntry], root: str):
+    def __init__(
+        self,
+        zip_file: zipfile.ZipFile,
+        entries: list[ReportEntry],
+        root: str,
+        reopen: Callable[[], BinaryIO] | None = None,
+    ):
         self._zip = zip_file
         self.entries = tuple(entries)
         self.root = root
         self._by_name = {entry.name: entry for entry in self.entries}
+        self._reopen = reopen
+        self._per_thread = threading.local()
+        self._thread_zips: list[zipfile.ZipFile] = []
+        self._lock = threading.Lock()
 
     @property
     def total_bytes(self) -> int:
@@ -84,7 +97,18 @@ class ReportArchive:
 
     def open(self, entry: ReportEntry) -> IO[bytes]:
         """A stream of the entry's uncompressed bytes."""
-        return self._zip.open(entry.info)
+        return self._zip_for_this_thread().open(entry.info)
+
+    def _zip_for_this_thread(self) -> zipfile.ZipFile:
+        if self._reopen is None:
+            return self._zip
+        own = getattr(self._per_thread, "zip", None)
+        if own is None:
+            own = zipfile.ZipFile(self._reopen())
+            self._per_thread.zip = own
+            with self._lock:
+                self._thread_zips.append(own)
+        return own
 
     def read_bytes(self, name: str, limit: int = MIB) -> bytes | None:
         """The bytes of a small entry by name, or None when it is absent or larger than limit."""
@@ -95,6 +119,8 @@ class ReportArchive:
             return read_entry(stream, entry)
 
     def close(self) -> None:
+        for own in self._thread_zips:
+            own.close()
         self._zip.close()
 
     def __enter__(self) -> "ReportArchive":
@@ -112,8 +138,16 @@ def read_entry(stream: IO[bytes], entry: ReportEntry, size: int = -1) -> bytes:
         raise CorruptArchive(f"entry {entry.info.filename!r} cannot be read: {error}") from error
 
 
-def open_report_archive(source: str | os.PathLike | BinaryIO, limits: ArchiveLimits):
-    """Open and check a report zip; return a ReportArchive or raise a RejectedUpload."""
+def open_report_archive(
+    source: str | os.PathLike | BinaryIO,
+    limits: ArchiveLimits,
+    *,
+    reopen: Callable[[], BinaryIO] | None = None,
+) -> ReportArchive:
+    """Open and check a report zip; return a ReportArchive or raise a RejectedUpload.
+
+    `reopen`, when given, makes another file object over the same zip as `source`, one per
+    reading thread (see ReportArchive)."""
     try:
         zip_file = zipfile.ZipFile(source)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as error:
@@ -123,7 +157,7 @@ def open_report_archive(source: str | os.PathLike | BinaryIO, limits: ArchiveLim
     except BaseException:
         zip_file.close()
         raise
-    return ReportArchive(zip_file, entries, root)
+    return ReportArchive(zip_file, entries, root, reopen)
 
 
 def _checked_entries(

@@ -9,7 +9,7 @@ import logging
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +18,7 @@ from typing import Any, BinaryIO
 from .archive import ArchiveLimits, ReportArchive, open_report_archive
 from .conditional_json import read_document, update_document, write_derived
 from .content_types import NO_CACHE, content_type_for
-from .errors import LimitExceeded, PublishError, RejectedUpload
+from .errors import LimitExceeded, RejectedUpload
 from .history import refresh_latest
 from .layouts import ReportLayout, RunCounts, detect_layout, read_counts
 from .logs import LOGGER_NAME
@@ -37,10 +37,13 @@ from .run_index import (
 )
 from .run_writer import ProgressCallback, UploadTuning, write_run
 from .s3_client import delete_keys, list_keys
+from .s3_object_file import s3_object_opener
 from .settings import Settings
 from .site_links import site_url
 
 log = logging.getLogger(LOGGER_NAME)
+# Room left in /tmp beside a downloaded upload.
+TEMP_MARGIN_BYTES = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -107,15 +110,17 @@ def publish_report(
     source: str | Path | BinaryIO,
     *,
     on_progress: ProgressCallback | None = None,
+    reopen: Callable[[], BinaryIO] | None = None,
 ) -> PublishResult:
     """Publish the report zip at `source` as run `address`. Raises a RejectedUpload (nothing
-    written under the reports prefix) or another PublishError / botocore error."""
+    written under the reports prefix) or another PublishError / botocore error. `reopen` opens
+    further file objects over the same zip, one per upload thread (see ReportArchive)."""
     limits = ArchiveLimits(
         max_total_bytes=settings.max_total_bytes,
         max_entries=settings.max_entries,
         max_ratio=settings.max_ratio,
     )
-    with open_report_archive(source, limits) as archive:
+    with open_report_archive(source, limits, reopen=reopen) as archive:
         return _publish(s3, settings, bucket, address, archive, on_progress)
 
 
@@ -255,15 +260,18 @@ def publish_upload(
                 "(MAX_TOTAL_BYTES)"
             )
         free = shutil.disk_usage(temp_dir or tempfile.gettempdir()).free
-        if size > free:
-            raise PublishError(
-                f"the upload is {size} bytes but the temporary folder has {free} free; give the "
-                "function more ephemeral storage, or lower MAX_TOTAL_BYTES below it"
-            )
-        with tempfile.TemporaryFile(dir=temp_dir) as archive_file:
-            s3.download_fileobj(bucket, key, archive_file)
-            archive_file.seek(0)
-            result = publish_report(s3, settings, bucket, address, archive_file)
+        if size + TEMP_MARGIN_BYTES <= free:
+            fields["read"] = "download"
+            with tempfile.TemporaryFile(dir=temp_dir) as archive_file:
+                s3.download_fileobj(bucket, key, archive_file)
+                archive_file.seek(0)
+                result = publish_report(s3, settings, bucket, address, archive_file)
+        else:
+            # Larger than the ephemeral storage: read the zip in place with ranged GETs.
+            fields["read"] = "ranged"
+            opener = s3_object_opener(s3, bucket, key)
+            with opener() as archive_file:
+                result = publish_report(s3, settings, bucket, address, archive_file, reopen=opener)
         fields.update(result_log_fields(result))
         return result
 

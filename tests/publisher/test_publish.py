@@ -3,6 +3,7 @@ harmless, rejections that write nothing, idempotent re-delivery, concurrency and
 
 import dataclasses
 import io
+import os
 import shutil
 from urllib.parse import urlparse
 
@@ -14,7 +15,6 @@ from allure_publisher.errors import (
     LimitExceeded,
     MissingIndexHtml,
     NotAZip,
-    PublishError,
     RejectedUpload,
     UnsafeEntry,
 )
@@ -300,11 +300,37 @@ def test_rejects_an_upload_larger_than_the_limit_before_downloading_it(s3, setti
         publish_upload(s3, settings, BUCKET, "incoming/qea/main/1.zip")
 
 
-def test_fails_naming_the_fix_when_the_upload_does_not_fit_in_temporary_storage(
-    s3, settings, monkeypatch
-):
-    s3.put_object(Bucket=BUCKET, Key="incoming/qea/main/1.zip", Body=zip_bytes(allure2_files()))
+def no_room_in_tmp(monkeypatch):
     monkeypatch.setattr(shutil, "disk_usage", lambda path: shutil._ntuple_diskusage(10, 10, 10))
-    with pytest.raises(PublishError, match="give the function more ephemeral storage"):
+
+
+def test_downloads_an_upload_that_fits_in_temporary_storage(s3, settings, publish_log):
+    s3.put_object(Bucket=BUCKET, Key="incoming/qea/main/1.zip", Body=zip_bytes(allure2_files()))
+    publish_upload(s3, settings, BUCKET, "incoming/qea/main/1.zip")
+    assert publish_log.outcomes()[0].read == "download"
+
+
+def test_reads_an_upload_larger_than_temporary_storage_in_place(
+    s3, settings, monkeypatch, publish_log
+):
+    files = allure2_files() | {"data/attachments/video.webm": os.urandom(6 * 1024 * 1024)}
+    s3.put_object(Bucket=BUCKET, Key="incoming/qea/main/1.zip", Body=zip_bytes(files))
+    no_room_in_tmp(monkeypatch)
+    monkeypatch.setattr(s3, "download_fileobj", None)  # must not be called
+    result = publish_upload(s3, settings, BUCKET, "incoming/qea/main/1.zip")
+    assert publish_log.outcomes()[0].read == "ranged"
+    assert result.files == len(files)
+    assert keys_under(s3, "reports/qea/main/1/") == sorted(
+        f"reports/qea/main/1/{name}" for name in files
+    )
+    stored = s3.get_object(Bucket=BUCKET, Key="reports/qea/main/1/data/attachments/video.webm")
+    assert stored["Body"].read() == files["data/attachments/video.webm"]
+
+
+def test_rejects_in_place_as_it_would_a_downloaded_upload(s3, settings, monkeypatch):
+    data = zip_with_raw_name("../evil.html", {"index.html": b"x"})
+    s3.put_object(Bucket=BUCKET, Key="incoming/qea/main/1.zip", Body=data)
+    no_room_in_tmp(monkeypatch)
+    with pytest.raises(UnsafeEntry):
         publish_upload(s3, settings, BUCKET, "incoming/qea/main/1.zip")
     assert keys_under(s3, "reports/") == []
