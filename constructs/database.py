@@ -158,6 +158,15 @@ class ReplicatedDatabase(Construct):
             auto_minor_version_upgrade=True,
         )
         self.secret: secretsmanager.ISecret = self.instance.secret
+        # The credentials outlive the instance unless everything goes: a snapshot restored
+        # later still needs them.
+        # `instance.secret` is the attachment; the generated secret is the instance's child.
+        generated_secret: secretsmanager.Secret = self.instance.node.find_child("Secret")
+        generated_secret.apply_removal_policy(
+            RemovalPolicy.DESTROY
+            if removal_policy == RemovalPolicy.DESTROY
+            else RemovalPolicy.RETAIN
+        )
 
         # RDS takes no final snapshot of a read replica (DeleteDBInstance: "can't be specified
         # when deleting a read replica"), and the writer's snapshot holds all of its data.
