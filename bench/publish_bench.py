@@ -12,6 +12,8 @@ In one run it
      when the bench fails;
   3. measures, --repeat times each, taking the median:
        - the publisher's command line publishing the zip (a fresh run each time),
+       - the function's path, `publish-upload` of the zip uploaded under incoming/, downloaded
+         and read in place,
        - `aws s3 sync` of the unzipped folder (awscli from PyPI, in its own venv under
          bench/output/awscli-venv, created when missing),
        - the emulator's ceiling: the same number of empty PUTs from a boto3 thread pool, at 8,
@@ -221,6 +223,29 @@ def publish_with_cli(url: str, archive: Path, run: str, concurrency: int) -> dic
     return {"wall": seconds, "publish": result["seconds"], "rss_mib": rss, "files": result["files"]}
 
 
+def publish_upload_with_cli(url: str, key: str, concurrency: int, in_place: bool) -> dict:
+    """The function's path: an uploaded zip, downloaded (or read in place) and published."""
+    env = {**os.environ, **ENV, "PYTHONPATH": str(LAMBDA), "KEEP_RUNS": "0"}
+    command = [
+        sys.executable, "-m", "allure_publisher", "publish-upload", "--bucket", BUCKET,
+        "--key", key, "--endpoint-url", url, "--json", "--concurrency", str(concurrency),
+    ] + (["--in-place"] if in_place else [])  # fmt: skip
+    seconds, rss, stdout = run_measured(command, env)
+    return {"wall": seconds, "rss_mib": rss, "files": json.loads(stdout)["files"]}
+
+
+def upload_zip(url: str, archive: Path, key: str) -> None:
+    import boto3
+
+    boto3.client(
+        "s3",
+        endpoint_url=url,
+        region_name="us-east-1",
+        aws_access_key_id="bench",
+        aws_secret_access_key="bench",
+    ).upload_file(str(archive), BUCKET, key)
+
+
 def awscli_venv() -> Path:
     venv = OUTPUT / "awscli-venv"
     aws = venv / "bin" / "aws"
@@ -303,9 +328,15 @@ def main(argv: list[str] | None = None) -> int:
     with moto_server() as url:
         create_bucket(url)
         publisher, sync, ceiling = [], [], {8: [], 16: [], 32: []}
+        downloaded, in_place = [], []
         for attempt in range(args.repeat):
             say(f"round {attempt + 1}/{args.repeat}: publisher")
             publisher.append(publish_with_cli(url, archive, f"bench-{attempt}", args.concurrency))
+            for read_in_place, runs in ((False, downloaded), (True, in_place)):
+                key = f"incoming/bench/main/upload-{attempt}-{int(read_in_place)}.zip"
+                upload_zip(url, archive, key)
+                say(f"round {attempt + 1}/{args.repeat}: publish-upload, in place={read_in_place}")
+                runs.append(publish_upload_with_cli(url, key, args.concurrency, read_in_place))
             say(f"round {attempt + 1}/{args.repeat}: aws s3 sync")
             sync.append(sync_with_awscli(aws, url, folder, f"bench-{attempt}"))
             for threads in ceiling:
@@ -314,8 +345,16 @@ def main(argv: list[str] | None = None) -> int:
         figures["publisher_wall_s"] = statistics.median(run["wall"] for run in publisher)
         figures["publisher_publish_s"] = statistics.median(run["publish"] for run in publisher)
         figures["awscli_sync_s"] = statistics.median(run["wall"] for run in sync)
+        figures["upload_download_s"] = statistics.median(run["wall"] for run in downloaded)
+        figures["upload_in_place_s"] = statistics.median(run["wall"] for run in in_place)
         figures["ceiling_s"] = {threads: statistics.median(s) for threads, s in ceiling.items()}
-        figures["raw"] = {"publisher": publisher, "sync": sync, "ceiling": ceiling}
+        figures["raw"] = {
+            "publisher": publisher,
+            "sync": sync,
+            "ceiling": ceiling,
+            "upload_download": downloaded,
+            "upload_in_place": in_place,
+        }
 
         if not args.skip_memory:
             figures["memory"] = measure_memory(url, args)
@@ -357,6 +396,10 @@ def table(figures: dict, args: argparse.Namespace) -> str:
          sync / wall),
         ("publisher, the publish itself (as it reports)", publish, files / publish, sync / publish),
         ("aws s3 sync of the unzipped folder (awscli 1.46.2)", sync, files / sync, 1.0),
+        ("as the function: uploaded zip downloaded, then published", figures["upload_download_s"],
+         files / figures["upload_download_s"], sync / figures["upload_download_s"]),
+        ("as the function: uploaded zip read in place (ranged GETs)", figures["upload_in_place_s"],
+         files / figures["upload_in_place_s"], sync / figures["upload_in_place_s"]),
     ]  # fmt: skip
     for threads, seconds in ceiling.items():
         rows.append((f"ceiling: {files} empty PUTs, {threads} threads", seconds, files / seconds,

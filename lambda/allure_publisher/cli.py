@@ -3,6 +3,7 @@ next `allure generate`. The same functions as the Lambda, against any S3 endpoin
 
     python -m allure_publisher publish --bucket B --report allure-report [--project qea]
         [--branch main] [--run 42] [--endpoint-url http://localhost:5000]
+    python -m allure_publisher publish-upload --bucket B --key incoming/qea/main/42.zip
     python -m allure_publisher fetch-history --bucket B --project qea --branch main
         [--results allure-results] [--history-file history.jsonl]
 
@@ -23,7 +24,13 @@ from .errors import PublishError, RejectedUpload
 from .history import fetch_history
 from .logs import configure_logging
 from .names import ReportKeys, RunAddress, branch_name, check_name, default_run_id
-from .publish import logged_outcome, publish_report, result_log_fields
+from .publish import (
+    PublishResult,
+    logged_outcome,
+    publish_report,
+    publish_upload,
+    result_log_fields,
+)
 from .s3_client import make_s3_client
 from .settings import Settings, SiteMode
 
@@ -49,6 +56,22 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument("--concurrency", type=int, help="uploads in flight (UPLOAD_CONCURRENCY)")
     publish.add_argument("--json", action="store_true", help="print the result as JSON")
 
+    upload = commands.add_parser(
+        "publish-upload",
+        help="publish a zip already uploaded under incoming/, as the function does (to redrive a "
+        "dead-lettered event, say)",
+    )
+    upload.add_argument("--bucket", required=True, help="the reports bucket")
+    upload.add_argument("--key", required=True, help="incoming/<project>/<branch>/<run>.zip")
+    upload.add_argument(
+        "--in-place", action="store_true", help="read the zip with ranged GETs, not a download"
+    )
+    upload.add_argument("--site-mode", choices=[mode.value for mode in SiteMode])
+    upload.add_argument("--site-base-url", help="URL serving the bucket root (SITE_BASE_URL)")
+    upload.add_argument("--keep-runs", type=int, help="runs kept per branch (KEEP_RUNS)")
+    upload.add_argument("--concurrency", type=int, help="uploads in flight (UPLOAD_CONCURRENCY)")
+    upload.add_argument("--json", action="store_true", help="print the result as JSON")
+
     fetch = commands.add_parser("fetch-history", help="download a branch's latest history")
     fetch.add_argument("--bucket", required=True, help="the reports bucket")
     fetch.add_argument("--project", default="qea", help="project name (default: qea)")
@@ -66,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="Allure 3: where history.jsonl goes; your allurerc historyPath (history.jsonl)",
     )
 
-    for command in (publish, fetch):
+    for command in (publish, upload, fetch):
         command.add_argument("--endpoint-url", help="S3 endpoint, e.g. an emulator's URL")
         command.add_argument("--region", help="AWS region (default: from the AWS settings)")
         command.add_argument("-v", "--verbose", action="store_true", help="log JSON lines")
@@ -87,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "publish":
             return _publish(args, settings, s3)
+        if args.command == "publish-upload":
+            return _publish_upload(args, settings, s3)
         return _fetch_history(args, settings, s3)
     except RejectedUpload as error:
         print(f"rejected ({error.reason}): {error}", file=sys.stderr)
@@ -135,10 +160,26 @@ def _publish(args: argparse.Namespace, settings: Settings, s3) -> int:
             if progress:
                 progress.finish()
         fields.update(result_log_fields(result))
+    return _print_result(args, settings, result)
 
+
+def _publish_upload(args: argparse.Namespace, settings: Settings, s3) -> int:
+    result = publish_upload(s3, settings, args.bucket, args.key, read_in_place=args.in_place)
+    if result is None:
+        print(
+            f"ignored: {args.key} is not {settings.incoming_prefix}<project>/<branch>/<run>.zip "
+            "in REPORTS_BUCKET",
+            file=sys.stderr,
+        )
+        return EXIT_REJECTED
+    return _print_result(args, settings, result)
+
+
+def _print_result(args: argparse.Namespace, settings: Settings, result: PublishResult) -> int:
     if args.json:
         print(json.dumps(result.to_json(), indent=1))
         return 0
+    address = result.address
     counts = result.counts
     tests = (
         f"{counts.total} tests: {counts.passed} passed, {counts.failed} failed, "

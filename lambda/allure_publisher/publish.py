@@ -239,10 +239,17 @@ def _put_page(s3, bucket: str, key: str, html: str) -> None:
 
 
 def publish_upload(
-    s3, settings: Settings, bucket: str, key: str, temp_dir: str | None = None
+    s3,
+    settings: Settings,
+    bucket: str,
+    key: str,
+    temp_dir: str | None = None,
+    *,
+    read_in_place: bool = False,
 ) -> PublishResult | None:
     """Publish the zip uploaded at `s3://bucket/key`, or return None (with a log line) when the
-    key is not an upload to publish. Logs one line with the outcome."""
+    key is not an upload to publish. Logs one line with the outcome. The zip is downloaded to
+    `temp_dir` when it fits there, else (or with `read_in_place`) read with ranged GETs."""
     ignored = _ignore_reason(settings, bucket, key)
     if ignored:
         log.info(
@@ -260,7 +267,7 @@ def publish_upload(
                 "(MAX_TOTAL_BYTES)"
             )
         free = shutil.disk_usage(temp_dir or tempfile.gettempdir()).free
-        if size + TEMP_MARGIN_BYTES <= free:
+        if not read_in_place and size + TEMP_MARGIN_BYTES <= free:
             fields["read"] = "download"
             with tempfile.TemporaryFile(dir=temp_dir) as archive_file:
                 s3.download_fileobj(bucket, key, archive_file)

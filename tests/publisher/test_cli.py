@@ -11,7 +11,7 @@ import pytest
 from allure_publisher.cli import main
 
 from .conftest import BUCKET, REPORTS, ROOT, keys_under
-from .zips import allure2_files, write_zip
+from .zips import allure2_files, write_zip, zip_bytes
 
 
 def publish_args(report, *extra):
@@ -106,6 +106,26 @@ def test_exits_2_naming_a_bad_setting(s3, tmp_path, capsys, monkeypatch):
     assert "MAX_ENTRIES='many' is not a whole number" in capsys.readouterr().err
 
 
+def test_publishes_an_uploaded_zip_as_the_function_does(s3, capsys):
+    s3.put_object(Bucket=BUCKET, Key="incoming/qea/dev/8.zip", Body=zip_bytes(allure2_files()))
+    code = main(["publish-upload", "--bucket", BUCKET, "--key", "incoming/qea/dev/8.zip"])
+    assert code == 0
+    assert "Published qea/dev/8 (allure2): 1 tests: 1 passed" in capsys.readouterr().out
+
+
+def test_publishes_an_uploaded_zip_read_in_place_on_request(s3, capsys):
+    s3.put_object(Bucket=BUCKET, Key="incoming/qea/dev/8.zip", Body=zip_bytes(allure2_files()))
+    args = ["publish-upload", "--bucket", BUCKET, "--key", "incoming/qea/dev/8.zip", "--in-place"]
+    assert main([*args, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["files"] == len(allure2_files())
+
+
+def test_refuses_to_publish_a_key_that_is_not_an_upload(s3, capsys):
+    code = main(["publish-upload", "--bucket", BUCKET, "--key", "reports/qea/x.zip"])
+    assert code == 2
+    assert "ignored: reports/qea/x.zip is not incoming/" in capsys.readouterr().err
+
+
 def test_fetches_the_history_into_the_results_folder(s3, tmp_path, capsys):
     main(publish_args(REPORTS / "allure2", "--run", "1"))
     results = tmp_path / "allure-results"
@@ -123,7 +143,7 @@ def test_fetch_history_before_any_run_says_so_and_succeeds(s3, tmp_path, capsys)
     assert "No history yet for qea/main" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("command", ["publish", "fetch-history"])
+@pytest.mark.parametrize("command", ["publish", "publish-upload", "fetch-history"])
 def test_runs_as_a_module(command):
     completed = subprocess.run(
         [sys.executable, "-m", "allure_publisher", command, "--help"],
