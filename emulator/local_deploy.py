@@ -17,6 +17,7 @@ from pathlib import Path
 import boto3
 
 from emulator import fidelity, server
+from settings import SettingsError, load_settings
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ACCOUNT = "123456789012"  # moto's default account
@@ -118,27 +119,27 @@ def deploy(
     return json.loads(outputs_file.read_text())
 
 
-def publish_sample_report(bucket: str, env_name: str, environment: dict[str, str]) -> str:
-    """Publishes the committed Allure 2 report as a new run of `main`; returns its URL."""
+def publish_sample_report(
+    bucket: str, environment: dict[str, str], *, project: str = "qea", site_mode: str = "private"
+) -> str:
+    """Publishes the committed Allure 2 report as a new run of `main`; returns its URL.
+
+    In the S3 website mode the URL is the emulator's plain path-style address, readable by
+    anyone through the site's bucket policy, as the website endpoint would be; in the other
+    modes it is a presigned link (the emulator serves no CloudFront distribution).
+    """
     run = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
+    endpoint = environment["AWS_ENDPOINT_URL"]
+    site = (
+        ["--site-mode", "s3-website", "--site-base-url", f"{endpoint}/{bucket}"]
+        if site_mode == "s3-website"
+        else ["--site-mode", "private"]
+    )
     command = [
-        sys.executable,
-        "-m",
-        "allure_publisher",
-        "publish",
-        "--bucket",
-        bucket,
-        "--report",
-        str(SAMPLE_REPORT),
-        "--project",
-        "qea",
-        "--branch",
-        "main",
-        "--run",
-        run,
-        "--endpoint-url",
-        environment["AWS_ENDPOINT_URL"],
-    ]
+        sys.executable, "-m", "allure_publisher", "publish", "--bucket", bucket,
+        "--report", str(SAMPLE_REPORT), "--project", project, "--branch", "main", "--run", run,
+        "--endpoint-url", endpoint, *site,
+    ]  # fmt: skip
     result = subprocess.run(
         command,
         env={**environment, "PYTHONPATH": str(REPO_ROOT / "lambda")},
@@ -153,6 +154,38 @@ def publish_sample_report(bucket: str, env_name: str, environment: dict[str, str
     if not urls:
         raise DeployError(f"the publisher printed no URL:\n{result.stdout}")
     return urls[0]
+
+
+def write_landing_page(stack_name: str, bucket: str, environment: dict[str, str]) -> str | None:
+    """Puts the site's landing and error pages as the stack's writer function would.
+
+    On AWS a function writes them after each deployment; the emulator runs no function, so
+    the pages are taken from that function's own configuration and put here. Returns the
+    landing page's URL, or None where the stack has no writer (private site mode).
+    """
+    cloudformation = client("cloudformation", environment)
+    resources = cloudformation.describe_stack_resources(StackName=stack_name)["StackResources"]
+    writers = [
+        r["PhysicalResourceId"]
+        for r in resources
+        if r["ResourceType"] == "AWS::Lambda::Function"
+        and r.get("LogicalResourceId", "").startswith("LandingPageWriter")
+    ]
+    if not writers:
+        return None
+    variables = client("lambda", environment).get_function_configuration(FunctionName=writers[0])[
+        "Environment"
+    ]["Variables"]
+    s3 = client("s3", environment)
+    for page in ("INDEX", "ERROR"):
+        s3.put_object(
+            Bucket=bucket,
+            Key=variables[f"{page}_KEY"],
+            Body=variables[f"{page}_PAGE"].encode(),
+            ContentType="text/html; charset=utf-8",
+            CacheControl="no-cache",
+        )
+    return f"{environment['AWS_ENDPOINT_URL']}/{bucket}/{variables['INDEX_KEY']}"
 
 
 def check_serves_html(url: str) -> str:
@@ -181,13 +214,14 @@ def main(argv: list[str] | None = None) -> int:
             print(deployed_bucket(args.env, args.target))
             return 0
         run(args.env, args.cdk_out)
-    except (DeployError, server.EmulatorError) as error:
+    except (DeployError, server.EmulatorError, SettingsError) as error:
         print(f"\nmake deploy failed: {error}", file=sys.stderr)
         return 1
     return 0
 
 
 def run(env_name: str, cdk_out: Path) -> None:
+    settings = app_settings(env_name)
     endpoint = server.start()
     print(f"emulator: {endpoint} (stop it with `make down`)")
     environment = emulator_environment(endpoint)
@@ -203,11 +237,24 @@ def run(env_name: str, cdk_out: Path) -> None:
             if key in stack_outputs:
                 print(f"  {stack_name}.{key} = {stack_outputs[key]}")
 
-    bucket = outputs[f"qea-{env_name}-storage"]["ReportsBucketName"]
+    storage_stack = settings.stack_id("storage")
+    bucket = outputs[storage_stack]["ReportsBucketName"]
+    site_mode = settings.environment.storage.site
+    landing_page = write_landing_page(storage_stack, bucket, environment)
     print(f"\nPublishing {SAMPLE_REPORT.relative_to(REPO_ROOT)} into {bucket}:")
-    url = publish_sample_report(bucket, env_name, environment)
+    url = publish_sample_report(bucket, environment, project=settings.project, site_mode=site_mode)
     content_type = check_serves_html(url)
     print(f"\nReport: {url}\n  (GET answered {content_type})")
+    if landing_page:
+        print(f"Site:   {landing_page}\n  (written as the stack's function would write it)")
+    if site_mode == "cloudfront":
+        print("  The emulator serves no CloudFront distribution, so the link is presigned.")
+
+
+def app_settings(env_name: str):
+    """The app's settings for this environment, as `cdk synth` reads them from cdk.json."""
+    context = json.loads((REPO_ROOT / "cdk.json").read_text())["context"]
+    return load_settings({**context, "env": env_name, "target": "emulator"})
 
 
 def deployed_bucket(env_name: str, target: str) -> str:
@@ -217,7 +264,7 @@ def deployed_bucket(env_name: str, target: str) -> str:
     else:
         environment = dict(os.environ)
     cloudformation = client("cloudformation", environment)
-    stack = f"qea-{env_name}-storage"
+    stack = app_settings(env_name).stack_id("storage")
     try:
         described = cloudformation.describe_stacks(StackName=stack)["Stacks"][0]
     except cloudformation.exceptions.ClientError as error:

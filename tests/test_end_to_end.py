@@ -53,13 +53,28 @@ def test_database_secret_exists_in_the_emulator_with_generated_credentials(deplo
     assert '"password"' in value
 
 
-def test_published_report_is_served_as_html(deployed):
+def test_published_report_is_served_as_html_to_anyone_through_the_site_policy(deployed):
     bucket = deployed["outputs"]["qea-dev-storage"]["ReportsBucketName"]
-    url = local_deploy.publish_sample_report(bucket, "dev", deployed["environment"])
-    with urllib.request.urlopen(url, timeout=30) as response:
+    url = local_deploy.publish_sample_report(
+        bucket, deployed["environment"], site_mode="s3-website"
+    )
+
+    assert "X-Amz-Signature" not in url
+    with urllib.request.urlopen(url, timeout=30) as response:  # no credentials: anonymous
         assert response.status == 200
-        assert response.headers["Content-Type"].startswith("text/html")
+        assert response.headers["Content-Type"] == "text/html; charset=utf-8"
         assert b"<html" in response.read(4096).lower()
+
+
+def test_landing_page_names_the_deployment(deployed):
+    bucket = deployed["outputs"]["qea-dev-storage"]["ReportsBucketName"]
+    url = local_deploy.write_landing_page("qea-dev-storage", bucket, deployed["environment"])
+
+    with urllib.request.urlopen(url, timeout=30) as response:
+        page = response.read().decode()
+    assert "qea" in page
+    assert "dev" in page
+    assert "123456789012" in page
 
 
 def test_a_second_deploy_with_a_changed_setting_updates_in_place(deployed):
