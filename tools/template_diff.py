@@ -384,12 +384,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="template-diff-") as tmp:
         scratch = Path(tmp)
         try:
-            print(f"template-diff: synthesizing {args.base}", file=sys.stderr, flush=True)
-            base = synthesize_ref(args.base, scratch / "base", scratch / "worktree", args.env)
+            print(
+                f"template-diff: synthesizing {args.base} and the working tree",
+                file=sys.stderr,
+                flush=True,
+            )
+            # Two apps, two Node processes: synthesize them side by side.
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                base_synth = pool.submit(
+                    synthesize_ref, args.base, scratch / "base", scratch / "worktree", args.env
+                )
+                head_synth = pool.submit(synthesize, ROOT, scratch / "head", args.env)
+                base = base_synth.result()
+                head_synth.result()
             if base is None:
                 print(f"template-diff: {args.base} has no cdk.json", file=sys.stderr)
-            print("template-diff: synthesizing the working tree", file=sys.stderr, flush=True)
-            synthesize(ROOT, scratch / "head", args.env)
             summaries = summarize(scratch / "head", base, scratch)
         except DiffError as error:
             print(f"template-diff: {error}", file=sys.stderr)
