@@ -46,11 +46,37 @@ def actions_of(statement: dict) -> list[str]:
 
 @pytest.fixture(scope="module")
 def shared_provider_stack(synth_with):
-    """prod with the account's existing GitHub provider and a KMS-encrypted reports bucket."""
-    return synth_with(
-        env="prod",
-        **{"ci.oidc_provider_arn": PROVIDER_ARN, "storage.encryption": "kms"},
-    ).get_stack_by_name("qea-prod-ci")
+    """prod with the account's existing GitHub provider."""
+    return synth_with(env="prod", **{"ci.oidc_provider_arn": PROVIDER_ARN}).get_stack_by_name(
+        "qea-prod-ci"
+    )
+
+
+@pytest.fixture(scope="module")
+def kms_stack():
+    """The CI stack alone, for an SSE-KMS bucket and a group of another stack."""
+    import aws_cdk as cdk
+    from aws_cdk import aws_autoscaling as autoscaling
+    from aws_cdk import aws_kms as kms
+    from aws_cdk import aws_s3 as s3
+
+    from settings.ci import CiSettings
+    from stacks import CiStack
+
+    app = cdk.App()
+    storage = cdk.Stack(app, "Storage")
+    bucket = s3.Bucket(storage, "Reports", encryption_key=kms.Key(storage, "Key"))
+    group = autoscaling.AutoScalingGroup.from_auto_scaling_group_name(storage, "Group", "app")
+    CiStack(
+        app,
+        "Ci",
+        settings=CiSettings(github_repository="qea-course/qea-infra"),
+        project="qea",
+        env_name="prod",
+        bucket=bucket,
+        group=group,
+    )
+    return Template.from_stack(app.node.find_child("Ci"))
 
 
 # The OIDC provider
@@ -150,12 +176,8 @@ def test_upload_role_may_only_put_objects_under_incoming_of_the_reports_bucket(t
     assert bucket_arn["Fn::ImportValue"].startswith(f"qea-{env}-storage:")
 
 
-def test_upload_role_may_encrypt_with_the_reports_key_when_the_bucket_uses_kms(
-    shared_provider_stack,
-):
-    statements = statements_of_role(
-        Template.from_json(shared_provider_stack.template), "qea-prod-github-report-upload"
-    )
+def test_upload_role_may_encrypt_with_the_reports_key_when_the_bucket_uses_kms(kms_stack):
+    statements = statements_of_role(kms_stack, "qea-prod-github-report-upload")
     assert sorted(a for s in statements for a in actions_of(s)) == [
         "kms:GenerateDataKey",
         "s3:PutObject",
