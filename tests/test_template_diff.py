@@ -251,6 +251,18 @@ def test_make_diff_against_head_summarizes_every_stack():
         assert f"## qea-dev-{layer}" in result.stdout
 
 
+def test_output_option_writes_the_summary_to_a_file(small_summaries, tmp_path, monkeypatch):
+    monkeypatch.setattr(template_diff, "synthesize_ref", lambda *args: None)
+    monkeypatch.setattr(template_diff, "synthesize", lambda *args: None)
+    monkeypatch.setattr(template_diff, "summarize", lambda *args: list(small_summaries.values()))
+    target = tmp_path / "diff.md"
+
+    assert template_diff.main(["--base", "HEAD", "--output", str(target)]) == 0
+
+    assert target.read_text().startswith("# Template diff: `HEAD` to the working tree")
+    assert "## Small" in target.read_text()
+
+
 def test_unknown_base_ref_fails_naming_the_fix():
     result = subprocess.run(
         [sys.executable, str(ROOT / "tools" / "template_diff.py"), "--base", "no-such-ref"],

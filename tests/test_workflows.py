@@ -115,9 +115,10 @@ def test_pull_request_job_runs_make_test_then_make_diff_against_the_base_branch(
     (job,) = workflow("pull-request.yml")["jobs"].values()
     commands = run_commands(job)
     test = next(i for i, c in enumerate(commands) if c.strip() == "make test")
-    diff = next(i for i, c in enumerate(commands) if "make --silent diff" in c)
+    diff = next(i for i, c in enumerate(commands) if c.startswith("make diff"))
     assert test < diff
     assert 'BASE="origin/$BASE_REF"' in commands[diff]
+    assert "--output template-diff.md" in commands[diff]
     assert job["steps"][0]["with"]["fetch-depth"] == 0
 
 

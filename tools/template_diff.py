@@ -5,7 +5,7 @@ CDK's own template diff per stack (`cdk diff <stack> --template <base template>`
 no AWS account) and sums it up: resources added, removed, modified and replaced, with the
 replacement or removal of a stateful resource first and marked, since that loses data.
 
-    python tools/template_diff.py --base origin/main [--env dev] [--full]
+    python tools/template_diff.py --base origin/main [--env dev] [--full] [--output FILE]
 """
 
 import argparse
@@ -379,6 +379,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--base", default="HEAD~1", help="the git ref to compare with")
     parser.add_argument("--env", default="dev", help="the environment to synthesize")
     parser.add_argument("--full", action="store_true", help="append each stack's cdk diff")
+    parser.add_argument("--output", type=Path, help="write the summary here, not to stdout")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="template-diff-") as tmp:
@@ -403,7 +404,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         except DiffError as error:
             print(f"template-diff: {error}", file=sys.stderr)
             return 2
-    print(render(summaries, base=args.base, env=args.env, full=args.full), end="")
+    text = render(summaries, base=args.base, env=args.env, full=args.full)
+    if args.output:
+        args.output.write_text(text)
+    else:
+        print(text, end="")
     return 0
 
 
