@@ -10,7 +10,8 @@ In one run it
      (two files per test: about 3,000 files) as a folder and as a zip;
   2. starts `python -m moto.server` on 127.0.0.1 on a free port, and stops it at the end, also
      when the bench fails;
-  3. measures, --repeat times each, taking the median:
+  3. measures, --repeat times each, from an emptied emulator each time, taking the best (other
+     work on the machine only ever adds time; medians go to results.json too):
        - the publisher's command line publishing the zip (a fresh run each time),
        - the function's path, `publish-upload` of the zip uploaded under incoming/, downloaded
          and read in place,
@@ -42,7 +43,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.error import URLError
-from urllib.request import urlopen
+from urllib.request import Request, urlopen
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "bench" / "output"
@@ -292,9 +293,12 @@ def empty_puts(url: str, count: int, threads: int, run: str) -> float:
     return time.monotonic() - started
 
 
-def create_bucket(url: str) -> None:
+def fresh_emulator(url: str) -> None:
+    """Empty the emulator (moto's reset) and create the bucket again, so that every measurement
+    starts from the same state: a server holding more objects answers more slowly."""
     import boto3
 
+    urlopen(Request(f"{url}/moto-api/reset", method="POST"), timeout=30).close()
     boto3.client(
         "s3",
         endpoint_url=url,
@@ -326,28 +330,37 @@ def main(argv: list[str] | None = None) -> int:
 
     figures: dict[str, object] = {"files": files, "bytes": size, "tests": args.tests}
     with moto_server() as url:
-        create_bucket(url)
         publisher, sync, ceiling = [], [], {8: [], 16: [], 32: []}
         downloaded, in_place = [], []
         for attempt in range(args.repeat):
             say(f"round {attempt + 1}/{args.repeat}: publisher")
+            fresh_emulator(url)
             publisher.append(publish_with_cli(url, archive, f"bench-{attempt}", args.concurrency))
             for read_in_place, runs in ((False, downloaded), (True, in_place)):
                 key = f"incoming/bench/main/upload-{attempt}-{int(read_in_place)}.zip"
+                fresh_emulator(url)
                 upload_zip(url, archive, key)
                 say(f"round {attempt + 1}/{args.repeat}: publish-upload, in place={read_in_place}")
                 runs.append(publish_upload_with_cli(url, key, args.concurrency, read_in_place))
             say(f"round {attempt + 1}/{args.repeat}: aws s3 sync")
+            fresh_emulator(url)
             sync.append(sync_with_awscli(aws, url, folder, f"bench-{attempt}"))
             for threads in ceiling:
                 say(f"round {attempt + 1}/{args.repeat}: {files} empty PUTs, {threads} threads")
+                fresh_emulator(url)
                 ceiling[threads].append(empty_puts(url, files, threads, f"{attempt}-{threads}"))
-        figures["publisher_wall_s"] = statistics.median(run["wall"] for run in publisher)
-        figures["publisher_publish_s"] = statistics.median(run["publish"] for run in publisher)
-        figures["awscli_sync_s"] = statistics.median(run["wall"] for run in sync)
-        figures["upload_download_s"] = statistics.median(run["wall"] for run in downloaded)
-        figures["upload_in_place_s"] = statistics.median(run["wall"] for run in in_place)
-        figures["ceiling_s"] = {threads: statistics.median(s) for threads, s in ceiling.items()}
+        # The best of the rounds: other work on the machine only ever adds time.
+        figures["publisher_wall_s"] = min(run["wall"] for run in publisher)
+        figures["publisher_publish_s"] = min(run["publish"] for run in publisher)
+        figures["awscli_sync_s"] = min(run["wall"] for run in sync)
+        figures["upload_download_s"] = min(run["wall"] for run in downloaded)
+        figures["upload_in_place_s"] = min(run["wall"] for run in in_place)
+        figures["ceiling_s"] = {threads: min(s) for threads, s in ceiling.items()}
+        figures["median_s"] = {
+            "publisher_wall": statistics.median(run["wall"] for run in publisher),
+            "awscli_sync": statistics.median(run["wall"] for run in sync),
+            "ceiling": {threads: statistics.median(s) for threads, s in ceiling.items()},
+        }
         figures["raw"] = {
             "publisher": publisher,
             "sync": sync,
@@ -357,6 +370,7 @@ def main(argv: list[str] | None = None) -> int:
         }
 
         if not args.skip_memory:
+            fresh_emulator(url)
             figures["memory"] = measure_memory(url, args)
 
     print(table(figures, args))
@@ -391,7 +405,7 @@ def table(figures: dict, args: argparse.Namespace) -> str:
     sync = figures["awscli_sync_s"]
     wall, publish = figures["publisher_wall_s"], figures["publisher_publish_s"]
     rows = [
-        (f"what (median of {args.repeat})", "seconds", "files/s", "vs aws s3 sync"),
+        (f"what (best of {args.repeat})", "seconds", "files/s", "vs aws s3 sync"),
         (f"publisher CLI, zip -> S3, pool {args.concurrency} (whole process)", wall, files / wall,
          sync / wall),
         ("publisher, the publish itself (as it reports)", publish, files / publish, sync / publish),
