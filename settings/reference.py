@@ -1,7 +1,6 @@
 """The README's settings reference, made from the models themselves and cdk.json.
 
-`python -m settings.reference` prints it; a test keeps the README's copy equal to it, so the
-reference cannot drift from what synth accepts.
+`python -m settings.reference` prints it; `python -m tools.readme` writes it into the README.
 """
 
 import json
@@ -15,15 +14,13 @@ from pydantic import BaseModel
 
 from .environment import EnvironmentSettings
 
-START = "<!-- settings-reference:start (made by `python -m settings.reference`) -->"
-END = "<!-- settings-reference:end -->"
 CDK_JSON = Path(__file__).resolve().parent.parent / "cdk.json"
 
 
 def reference(cdk_json: Path = CDK_JSON) -> str:
     """Markdown: one table per group of settings, with type, default, dev, prod and meaning."""
     environments = json.loads(cdk_json.read_text())["context"]["environments"]
-    lines = [START]
+    lines = []
     for group, model in _groups(EnvironmentSettings):
         lines += ["", f"#### `{group}`" if group else "#### environment", ""]
         lines += ["| key | type | default | dev | prod | meaning |", "|---|---|---|---|---|---|"]
@@ -47,8 +44,7 @@ def reference(cdk_json: Path = CDK_JSON) -> str:
                 )
                 + " |"
             )
-    lines += ["", END]
-    return "\n".join(lines)
+    return "\n".join(lines).strip("\n")
 
 
 def _groups(model: type[BaseModel], prefix: str = "") -> list[tuple[str, type[BaseModel]]]:
@@ -122,24 +118,5 @@ def _configured(environment: dict, key: str) -> str:
     return _shown(node)
 
 
-def in_readme(readme: Path) -> str | None:
-    """The reference block the README holds now, or None if it has none."""
-    text = readme.read_text()
-    if START not in text or END not in text:
-        return None
-    return text[text.index(START) : text.index(END) + len(END)]
-
-
-def write_into(readme: Path) -> None:
-    """Replaces the README's reference block with the current reference."""
-    current = in_readme(readme)
-    if current is None:
-        raise SystemExit(f"{readme}: no block between {START!r} and {END!r}")
-    readme.write_text(readme.read_text().replace(current, reference()))
-
-
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["--write"]:
-        write_into(Path(sys.argv[2]) if len(sys.argv) > 2 else CDK_JSON.parent / "README.md")
-    else:
-        sys.stdout.write(reference() + "\n")
+    sys.stdout.write(reference() + "\n")

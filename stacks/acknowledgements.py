@@ -32,7 +32,8 @@ class Acknowledgement:
 
     finding: str
     """The finding as cdk-nag reports it, e.g. `AwsSolutions-IAM5[Resource::*]`; `{project}`
-    and `{env}` stand for the project and environment in names of other stacks' exports."""
+    and `{env}` stand for the project and environment in names of other stacks' exports,
+    `{qualifier}` for the CDK bootstrap qualifier (`ci.cdk_qualifier`)."""
 
     reason: str
     """Why this app accepts it."""
@@ -53,6 +54,7 @@ _S3_WEBSITE = _setting(
 _CLOUDFRONT = _setting(
     lambda s: s.environment.storage.site == "cloudfront", "`storage.site` is cloudfront"
 )
+_KMS = _setting(lambda s: s.environment.storage.encryption == "kms", "`storage.encryption` is kms")
 _NO_DELETION_PROTECTION = _setting(
     lambda s: not s.environment.data.deletion_protection, "`data.deletion_protection` is false"
 )
@@ -107,6 +109,17 @@ ACKNOWLEDGEMENTS = (
         "storage", "Publisher/Function/ServiceRole/DefaultPolicy",
         "AwsSolutions-IAM5[Resource::<ReportsBucket95FE29A2.Arn>/reports/*]",
         "The publisher writes and prunes runs anywhere under reports/: the prefix is the scope.",
+    ),
+    *(
+        Acknowledgement(
+            "storage",
+            f"{writer}/ServiceRole/DefaultPolicy",
+            f"AwsSolutions-IAM5[Action::{action}]",
+            "CDK's grant on the reports bucket's KMS key; the key is this bucket's alone.",
+            **_KMS,
+        )
+        for writer in ("Publisher/Function", "LandingPage/Writer")
+        for action in ("kms:GenerateDataKey*", "kms:ReEncrypt*")
     ),
     Acknowledgement(
         "storage", "Publisher/FailedEvents", "AwsSolutions-SQS3",
@@ -210,7 +223,7 @@ ACKNOWLEDGEMENTS = (
     Acknowledgement(
         "ci", "Deploy/Role/DefaultPolicy",
         "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role/"
-        "cdk-hnb659fds-*]",
+        "cdk-{qualifier}-*]",
         "GitHub's deploy role may only assume the CDK bootstrap roles, whose names share this "
         "prefix.",
     ),
@@ -259,7 +272,9 @@ def acknowledge_findings(stacks: Mapping[str, Stack], settings: Settings) -> Non
             )
         for target in targets:
             finding = acknowledgement.finding.format(
-                project=settings.project, env=settings.env_name
+                project=settings.project,
+                env=settings.env_name,
+                qualifier=settings.environment.ci.cdk_qualifier,
             )
             Validations.of(target).acknowledge(
                 Acknowledgment(id=f"{PLUGIN}::{finding}", reason=acknowledgement.reason)
