@@ -41,7 +41,8 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@echo "node $$($(VENV)/bin/node --version) from the venv"
 	touch $@
 
-node_modules/.installed: package.json package-lock.json $(VENV)/.installed
+# Order-only on the venv (it brings Node): a change of Python pins reinstalls no npm package.
+node_modules/.installed: package.json package-lock.json | $(VENV)/.installed
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
