@@ -80,6 +80,9 @@ publish: setup
 diff: setup
 	$(PYTHON) tools/template_diff.py --base "$(BASE)" --env $(ENV) $(DIFF_ARGS)
 
+bench: setup
+	$(PYTHON) bench/publish_bench.py $(BENCH_ARGS)
+
 # The README's generated blocks: the settings reference and the acknowledged findings.
 readme: setup
 	$(PYTHON) -m tools.readme
