@@ -91,8 +91,8 @@ class FleetScaling(Construct):
         self.step_alarms: list[cloudwatch.Alarm] = []
         if cpu_steps is not None:
             # Step actions on alarms of our own rather than StepScalingPolicy, which prints a
-            # spurious deprecation warning on every synth (aws/aws-cdk#37833). TODO: back to
-            # StepScalingPolicy once that fix is released.
+            # spurious deprecation warning on every synth (aws/aws-cdk#37833); StepScalingPolicy
+            # can come back once a CDK release carries that fix.
             self._add_cpu_step(
                 "ScaleOut",
                 group,
