@@ -22,6 +22,7 @@ from settings import SettingsError, load_settings
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ACCOUNT = "123456789012"  # moto's default account
 REGION = "us-east-1"
+GITHUB_ISSUER = "token.actions.githubusercontent.com"  # as in constructs/github_oidc.py
 SAMPLE_REPORT = REPO_ROOT / "tests" / "fixtures" / "reports" / "allure2"
 # moto's change-set path records no outputs or exports, so dependent stacks would fail with
 # "No export named ..."; the direct method creates and updates stacks without change sets.
@@ -90,8 +91,9 @@ def deploy(
 
     `overrides` are settings given as `-c key=value`, e.g. {"compute.max_capacity": "5"}.
     """
+    overrides = {**shared_oidc_provider(env_name, environment), **(overrides or {})}
     context = ["-c", f"env={env_name}", "-c", "target=emulator"]
-    for key, value in (overrides or {}).items():
+    for key, value in overrides.items():
         context += ["-c", f"{key}={value}"]
     cloudformation = client("cloudformation", environment)
     if not _stack_exists(cloudformation, "CDKToolkit"):
@@ -117,6 +119,30 @@ def deploy(
         environment,
     )
     return json.loads(outputs_file.read_text())
+
+
+def shared_oidc_provider(env_name: str, environment: dict[str, str]) -> dict[str, str]:
+    """`ci.oidc_provider_arn` for an environment deployed beside another one in the emulator.
+
+    An account has one OIDC provider per issuer, and every environment lands in the emulator's
+    one account: the first ci stack creates GitHub's provider, the others use it, as the
+    README says to do where dev and prod share an account.
+    """
+    settings = app_settings(env_name)
+    if settings.environment.ci.github_repository is None:
+        return {}
+    own_stack = settings.stack_id("ci")
+    cloudformation = client("cloudformation", environment)
+    if _stack_exists(cloudformation, own_stack):
+        resources = cloudformation.describe_stack_resources(StackName=own_stack)["StackResources"]
+        if any(r["ResourceType"] == "AWS::IAM::OIDCProvider" for r in resources):
+            return {}
+    providers = client("iam", environment).list_open_id_connect_providers()
+    for provider in providers["OpenIDConnectProviderList"]:
+        if provider["Arn"].endswith(f"/{GITHUB_ISSUER}"):
+            print(f"emulator: {env_name} uses the GitHub OIDC provider another environment made")
+            return {"ci.oidc_provider_arn": provider["Arn"]}
+    return {}
 
 
 def publish_sample_report(
