@@ -2,7 +2,8 @@
 
 The context is cdk.json's `context` plus every `-c key=value` from the command line. Picked
 with `-c env=<name>` (default `dev`), `environments.<name>` is the environment's base; a dotted
-key such as `-c compute.min_capacity=3` overrides one value inside it.
+key such as `-c compute.min_capacity=3` (or the bare name of a top-level one, `-c account=...`)
+overrides one value inside it.
 """
 
 import copy
@@ -41,7 +42,9 @@ def load_settings(context: Mapping[str, Any]) -> Settings:
 
     raw = copy.deepcopy(dict(environments[env_name] or {}))
     for key, value in sorted(context.items()):
-        if _OVERRIDE_KEY.match(key):
+        # A dotted key, or the bare name of an environment setting (`-c account=...`, and
+        # `-c compute=3`, which validation then refuses by name).
+        if _OVERRIDE_KEY.match(key) or key in EnvironmentSettings.model_fields:
             _apply_override(raw, key.split("."), value)
     try:
         environment = EnvironmentSettings.model_validate(raw)

@@ -50,13 +50,22 @@ def test_unknown_key_fails_naming_it():
         settings_for(**{"compute.min_capcity": "3"})
 
 
-def test_account_id_keeps_its_leading_zero():
-    settings = settings_for(**{"account": "012345678901"})
-    assert settings.environment.account is None  # undotted keys are not settings overrides
+def test_account_id_from_the_command_line_keeps_its_leading_zero():
+    settings = settings_for(account="012345678901", region="eu-west-1")
+    assert settings.environment.account == "012345678901"
+    assert settings.environment.region == "eu-west-1"
+
+
+def test_account_id_in_cdk_json_keeps_its_leading_zero():
     settings = load_settings(
         cdk_context(environments={"dev": {"account": "012345678901", "region": "eu-west-1"}})
     )
     assert settings.environment.account == "012345678901"
+
+
+def test_a_value_for_a_whole_group_fails_naming_the_group():
+    with pytest.raises(SettingsError, match=r"environments\.dev\.compute: .*got '3'"):
+        settings_for(compute="3")
 
 
 def test_account_id_of_eleven_digits_fails():
