@@ -6,12 +6,15 @@ fixture report into the deployed bucket and checks that its URL serves the repor
 """
 
 import argparse
+import contextlib
+import fcntl
 import json
 import os
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import boto3
@@ -246,7 +249,30 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+@contextlib.contextmanager
+def one_deploy_at_a_time() -> Iterator[None]:
+    """Holds the emulator's deploy lock; a second `make deploy` waits for the first to finish.
+
+    Two CLIs deploying the same stacks at once would fail each other half way.
+    """
+    server.STATE_DIR.mkdir(parents=True, exist_ok=True)
+    with open(server.STATE_DIR / "deploy.lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(
+                "emulator: another `make deploy` is running; waiting for it to finish", flush=True
+            )
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 def run(env_name: str, cdk_out: Path) -> None:
+    with one_deploy_at_a_time():
+        _run(env_name, cdk_out)
+
+
+def _run(env_name: str, cdk_out: Path) -> None:
     settings = app_settings(env_name)
     endpoint = server.start()
     print(f"emulator: {endpoint} (stop it with `make down`)")
