@@ -67,10 +67,14 @@ def with_run(
 ) -> tuple[Document, list[str]]:
     """The branch's runs document with `entry` added, or replacing the entry of the same run
     (a second delivery of one upload yields one entry), newest first, cut to `keep_runs`
-    (0 keeps all). Returns the document and the run ids it dropped."""
+    (0 keeps all). Returns the document and the run ids it dropped.
+
+    Newest is by publish time, then by run id (numbers as numbers) within one second: ids
+    alone would rank a CI's numeric ids below a timestamp id, and retention would then drop the
+    run just published."""
     runs = [run for run in (document or {}).get("runs", []) if run.get("run") != entry.run]
     runs.append(entry.to_json())
-    runs.sort(key=lambda run: run_sort_key(run["run"]), reverse=True)
+    runs.sort(key=lambda run: (run.get("time") or "", run_sort_key(run["run"])), reverse=True)
     kept, dropped = (runs[:keep_runs], runs[keep_runs:]) if keep_runs else (runs, [])
     body = {"project": project, "branch": branch, "updated": utc_now(), "runs": kept}
     return body, [run["run"] for run in dropped]

@@ -142,3 +142,16 @@ def test_lists_projects_by_name_with_their_branch_count():
         ("abc", 2),
         ("qea", 2),
     ]
+
+
+def test_a_run_published_later_is_newer_whatever_its_id():
+    document = None
+    for run, time in (
+        ("20261203-120000", "2026-12-03T12:00:00Z"),
+        ("4711", "2026-12-03T12:05:00Z"),
+    ):
+        later = RunEntry(run=run, time=time, layout="allure2", counts=None, files=1, size=1)
+        document, dropped = with_run(document, later, project="qea", branch="main", keep_runs=1)
+
+    assert run_ids(document) == ["4711"]
+    assert dropped == ["20261203-120000"]
