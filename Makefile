@@ -72,10 +72,8 @@ lint: setup
 
 publish: setup
 	@test -n "$(REPORT)" || { echo "REPORT=<Allure report folder or zip> is required" >&2; exit 2; }
-	PYTHONPATH=lambda $(PYTHON) -m allure_publisher publish --report "$(REPORT)" \
-	  --project "$(PROJECT)" --branch "$(BRANCH)" $(if $(RUN),--run "$(RUN)") \
-	  $(if $(filter emulator,$(TARGET)),--endpoint-url "$$($(PYTHON) -m emulator endpoint)") \
-	  --bucket "$$($(PYTHON) -m emulator.local_deploy --print-bucket --env $(ENV) --target $(TARGET))"
+	$(PYTHON) -m emulator.local_deploy --publish "$(REPORT)" --env $(ENV) --target $(TARGET) \
+	  --project "$(PROJECT)" --branch "$(BRANCH)" $(if $(RUN),--run "$(RUN)")
 
 diff: setup
 	$(PYTHON) tools/template_diff.py --base "$(BASE)" --env $(ENV) $(DIFF_ARGS)

@@ -233,20 +233,58 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cdk-out", type=Path, default=REPO_ROOT / "cdk.out")
     parser.add_argument("--target", default="emulator", choices=("emulator", "aws"))
     parser.add_argument(
-        "--print-bucket",
-        action="store_true",
-        help="print the deployed reports bucket's name and stop",
+        "--publish",
+        metavar="REPORT",
+        type=Path,
+        help="instead of deploying: publish this Allure report folder or zip into the "
+        "deployed reports bucket (`make publish`)",
     )
+    parser.add_argument("--project", help="with --publish (default: the app's project)")
+    parser.add_argument("--branch", default="main", help="with --publish (default main)")
+    parser.add_argument("--run", help="with --publish (default: the publish time)")
     args = parser.parse_args(argv)
+    what = "make publish" if args.publish else "make deploy"
     try:
-        if args.print_bucket:
-            print(deployed_bucket(args.env, args.target))
-            return 0
-        run(args.env, args.cdk_out)
+        if args.publish:
+            publish(args)
+        else:
+            run(args.env, args.cdk_out)
     except (DeployError, server.EmulatorError, SettingsError) as error:
-        print(f"\nmake deploy failed: {error}", file=sys.stderr)
+        print(f"\n{what} failed: {error}", file=sys.stderr)
         return 1
     return 0
+
+
+def publish(args: argparse.Namespace) -> None:
+    """`make publish`: the publisher's command line against the deployed bucket."""
+    settings = app_settings(args.env)
+    if args.target == "emulator":
+        try:
+            endpoint = server.endpoint()
+        except server.EmulatorNotRunning:
+            raise DeployError("no emulator is running; run `make deploy` first") from None
+        environment = emulator_environment(endpoint)
+        site_mode = settings.environment.storage.site
+    else:
+        environment, endpoint, site_mode = dict(os.environ), None, None
+    bucket = deployed_bucket(settings.stack_id("storage"), environment)
+    command = [
+        sys.executable, "-m", "allure_publisher", "publish", "--bucket", bucket,
+        "--report", str(args.publish),
+        "--project", args.project or settings.project, "--branch", args.branch,
+    ]  # fmt: skip
+    if args.run:
+        command += ["--run", args.run]
+    if endpoint:
+        command += ["--endpoint-url", endpoint]
+        if site_mode == "s3-website":
+            command += ["--site-mode", "s3-website", "--site-base-url", f"{endpoint}/{bucket}"]
+        else:
+            command += ["--site-mode", "private"]
+    environment["PYTHONPATH"] = str(REPO_ROOT / "lambda")
+    result = subprocess.run(command, env=environment, check=False)
+    if result.returncode != 0:
+        raise DeployError(f"the publisher refused or failed (exit {result.returncode})")
 
 
 @contextlib.contextmanager
@@ -309,14 +347,9 @@ def app_settings(env_name: str):
     return load_settings({**context, "env": env_name, "target": "emulator"})
 
 
-def deployed_bucket(env_name: str, target: str) -> str:
+def deployed_bucket(stack: str, environment: dict[str, str]) -> str:
     """The reports bucket of the deployed storage stack, read from its outputs."""
-    if target == "emulator":
-        environment = emulator_environment(server.endpoint())
-    else:
-        environment = dict(os.environ)
     cloudformation = client("cloudformation", environment)
-    stack = app_settings(env_name).stack_id("storage")
     try:
         described = cloudformation.describe_stacks(StackName=stack)["Stacks"][0]
     except cloudformation.exceptions.ClientError as error:
@@ -324,7 +357,7 @@ def deployed_bucket(env_name: str, target: str) -> str:
     for output in described.get("Outputs", []):
         if output["OutputKey"] == "ReportsBucketName":
             return output["OutputValue"]
-    raise DeployError(f"{stack} has no ReportsBucketName output")
+    raise DeployError(f"{stack} has no ReportsBucketName output; run `make deploy` again")
 
 
 def _stack_exists(cloudformation, name: str) -> bool:
