@@ -334,7 +334,7 @@ def _run(env_name: str, cdk_out: Path) -> None:
     print(f"\nPublishing {SAMPLE_REPORT.relative_to(REPO_ROOT)} into {bucket}:")
     url = publish_sample_report(bucket, environment, project=settings.project, site_mode=site_mode)
     content_type = check_serves_html(url)
-    print(f"\nReport: {url}\n  (GET answered {content_type})")
+    print(f"Checked: GET of the report answered {content_type}")
     if landing_page:
         print(f"Site:   {landing_page}\n  (written as the stack's function would write it)")
     if site_mode == "cloudfront":

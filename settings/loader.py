@@ -17,7 +17,8 @@ from pydantic import ValidationError
 from .environment import EnvironmentSettings, Settings
 
 DEFAULT_ENV = "dev"
-_OVERRIDE_KEY = re.compile(r"^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)+$")
+# Upper case too, so that a mistyped `-c Compute.min_capacity=3` is refused, not ignored.
+_OVERRIDE_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+$")
 _SUBKEY_MESSAGE = re.compile(r"^([a-z_][a-z0-9_.\[\]]*): (.*)$", re.DOTALL)
 
 
@@ -96,13 +97,24 @@ def _describe(error: ValidationError, prefix: str, env_name: str) -> str:
         if problem["type"] == "value_error" and match:
             location.append(match.group(1))
             message = match.group(2)
-            if isinstance(shown_value, Mapping):
-                shown_value = shown_value.get(match.group(1).split(".")[0])
+            shown_value = _value_at(shown_value, match.group(1).split("."))
         key = ".".join(part for part in [prefix, *location] if part)
         if problem["type"] == "extra_forbidden":
             message = "unknown setting; check its spelling against the README's settings reference"
         lines.append(f"  {key}: {message}; got {_shown(shown_value)}")
     return "\n".join(lines)
+
+
+def _value_at(value: Any, path: list[str]) -> Any:
+    """The value at a dotted path below `value` (list items by index), as far as it goes."""
+    for part in path:
+        if isinstance(value, Mapping) and part in value:
+            value = value[part]
+        elif isinstance(value, list | tuple) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        else:
+            break
+    return value
 
 
 def _shown(value: Any) -> str:

@@ -55,6 +55,7 @@ _CLOUDFRONT = _setting(
     lambda s: s.environment.storage.site == "cloudfront", "`storage.site` is cloudfront"
 )
 _KMS = _setting(lambda s: s.environment.storage.encryption == "kms", "`storage.encryption` is kms")
+_SINGLE_AZ = _setting(lambda s: not s.environment.data.multi_az, "`data.multi_az` is false")
 _NO_DELETION_PROTECTION = _setting(
     lambda s: not s.environment.data.deletion_protection, "`data.deletion_protection` is false"
 )
@@ -167,6 +168,11 @@ ACKNOWLEDGEMENTS = (
     Acknowledgement(
         "data", "Database/Replica*", "AwsSolutions-RDS2",
         "A replica inherits its source's encryption and key; RDS rejects the property on it.",
+    ),
+    Acknowledgement(
+        "data", "Database/Writer", "AwsSolutions-RDS3",
+        "Multi-AZ is a setting (`data.multi_az`); a single-AZ writer is a choice for cost.",
+        **_SINGLE_AZ,
     ),
     Acknowledgement(
         "data", "Database/Replica*", "AwsSolutions-RDS3",

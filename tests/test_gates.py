@@ -145,3 +145,16 @@ def test_cfn_lint_fails_a_planted_invalid_template(tmp_path):
     result = cfn_lint([template])
     assert result.returncode != 0
     assert "E3002" in result.stdout
+
+
+def test_a_single_az_writer_is_acknowledged_only_when_multi_az_is_off(synth_with):
+    assembly = synth_with(**{"data.multi_az": "false"})
+
+    report = validation_report(assembly)
+    assert report["conclusion"] == "success"
+    writer_rds3 = [
+        s
+        for s in report["suppressedViolations"]
+        if s["ruleName"] == "AwsSolutions-RDS3" and s["acknowledgedAt"].endswith("/Writer")
+    ]
+    assert len(writer_rds3) == 1

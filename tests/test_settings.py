@@ -127,3 +127,8 @@ def test_settings_are_frozen():
     settings = settings_for()
     with pytest.raises(Exception, match="frozen"):
         settings.environment.compute.min_capacity = 9
+
+
+def test_a_mistyped_group_in_capitals_fails_instead_of_being_ignored():
+    with pytest.raises(SettingsError, match=r"environments\.dev\.Compute: unknown setting"):
+        settings_for(**{"Compute.min_capacity": "3"})
