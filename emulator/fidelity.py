@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import boto3
+from botocore.exceptions import ClientError
+from botocore.parsers import ResponseParserError
 
 # Types the emulator creates as records only: what a test there cannot prove about them.
 KNOWN_LIMITS: dict[str, str] = {
@@ -91,7 +93,12 @@ def summarize(endpoint: str, cdk_out: Path, region: str = "us-east-1") -> list[S
         if name not in live:
             summaries.append(StackFidelity(name, False, len(declared), 0))
             continue
-        resources = cloudformation.describe_stack_resources(StackName=name)["StackResources"]
+        try:
+            resources = cloudformation.describe_stack_resources(StackName=name)["StackResources"]
+        except (ClientError, ResponseParserError):
+            # moto answers 500 for a stack a failed deploy left half made: count it as absent.
+            summaries.append(StackFidelity(name, False, len(declared), 0))
+            continue
         # moto lists a dropped resource too, as an entry without a logical id.
         created_ids = {r["LogicalResourceId"] for r in resources if r.get("LogicalResourceId")}
         summaries.append(compare(name, declared, created_ids, _transforms(template)))

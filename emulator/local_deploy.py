@@ -25,7 +25,13 @@ from settings import SettingsError, load_settings
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ACCOUNT = "123456789012"  # moto's default account
 REGION = "us-east-1"
-GITHUB_ISSUER = "token.actions.githubusercontent.com"  # as in constructs/github_oidc.py
+GITHUB_ISSUER = "token.actions.githubusercontent.com"
+FAILED_CREATION = (
+    "CREATE_IN_PROGRESS",
+    "CREATE_PENDING",
+    "CREATE_FAILED",
+    "ROLLBACK_COMPLETE",
+)  # as in constructs/github_oidc.py
 SAMPLE_REPORT = REPO_ROOT / "tests" / "fixtures" / "reports" / "allure2"
 # moto's change-set path records no outputs or exports, so dependent stacks would fail with
 # "No export named ..."; the direct method creates and updates stacks without change sets.
@@ -94,6 +100,7 @@ def deploy(
 
     `overrides` are settings given as `-c key=value`, e.g. {"compute.max_capacity": "5"}.
     """
+    remove_failed_creations(env_name, environment)
     overrides = {**shared_oidc_provider(env_name, environment), **(overrides or {})}
     context = ["-c", f"env={env_name}", "-c", "target=emulator"]
     for key, value in overrides.items():
@@ -122,6 +129,25 @@ def deploy(
         environment,
     )
     return json.loads(outputs_file.read_text())
+
+
+def remove_failed_creations(env_name: str, environment: dict[str, str]) -> None:
+    """Removes this environment's stacks whose creation failed, so the deploy can create them.
+
+    moto leaves a stack whose creation failed in CREATE_IN_PROGRESS (or CREATE_FAILED) for
+    good, and every later deploy trips over it. Such a stack was never created, so nothing is
+    lost; stacks that exist once stay as they are.
+    """
+    prefix = app_settings(env_name).stack_id("")
+    cloudformation = client("cloudformation", environment)
+    for stack in cloudformation.describe_stacks()["Stacks"]:
+        name, status = stack["StackName"], stack["StackStatus"]
+        if name.startswith(prefix) and status in FAILED_CREATION:
+            print(
+                f"emulator: {name} is {status} from a failed deploy; removing it to create it again"
+            )
+            with contextlib.suppress(cloudformation.exceptions.ClientError):
+                cloudformation.delete_stack(StackName=name)
 
 
 def shared_oidc_provider(env_name: str, environment: dict[str, str]) -> dict[str, str]:
