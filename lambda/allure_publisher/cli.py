@@ -19,6 +19,8 @@ import sys
 import time
 from pathlib import Path
 
+from botocore.exceptions import ClientError, NoCredentialsError
+
 from .archive import zip_directory
 from .errors import PublishError, RejectedUpload
 from .history import fetch_history
@@ -118,6 +120,19 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_REJECTED
     except PublishError as error:
         print(f"error: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    except ClientError as error:
+        # A missing bucket or key, or no right to it: S3's own words, without a traceback.
+        details = error.response.get("Error", {})
+        operation = getattr(error, "operation_name", "S3")
+        print(
+            f"error: {operation} answered {details.get('Code', '?')}: "
+            f"{details.get('Message', error)} (bucket {args.bucket})",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+    except NoCredentialsError:
+        print("error: no AWS credentials; configure a profile or AWS_* variables", file=sys.stderr)
         return EXIT_FAILED
 
 

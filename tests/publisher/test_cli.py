@@ -154,3 +154,13 @@ def test_runs_as_a_module(command):
     )
     assert completed.returncode == 0
     assert "--bucket" in completed.stdout
+
+
+def test_a_missing_bucket_ends_in_one_line_naming_it(s3, capsys):
+    code = main(["publish", "--bucket", "no-such-bucket", "--report", str(REPORTS / "allure2")])
+
+    last_line = capsys.readouterr().err.strip().splitlines()[-1]
+    assert code == 1
+    assert last_line.startswith("error: ")
+    assert "NoSuchBucket" in last_line
+    assert last_line.endswith("(bucket no-such-bucket)")
