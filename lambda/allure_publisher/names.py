@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from .errors import BadName
 
 _NAME = re.compile(r"^[A-Za-z0-9._-]+$")
+# S3 keys stop at 1024 bytes; three names this long still leave room for a report's paths.
+MAX_NAME_LENGTH = 200
 
 
 def check_name(kind: str, value: str) -> str:
@@ -16,6 +18,11 @@ def check_name(kind: str, value: str) -> str:
     """
     if not value:
         raise BadName(f"the {kind} name is empty; use letters, digits, '.', '_' or '-'")
+    if len(value) > MAX_NAME_LENGTH:
+        raise BadName(
+            f"the {kind} name is {len(value)} characters long; use at most {MAX_NAME_LENGTH}, "
+            "as S3 keys stop at 1024 bytes"
+        )
     if not _NAME.match(value) or value in {".", ".."}:
         raise BadName(
             f"the {kind} name {value!r} has characters outside [A-Za-z0-9._-] or is a dot "

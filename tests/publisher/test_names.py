@@ -74,3 +74,8 @@ def test_rejects_an_incoming_key_with_a_bad_run_name():
 
 def test_makes_the_default_run_id_from_the_utc_time():
     assert default_run_id(datetime(2025, 1, 3, 10, 15, 0, tzinfo=UTC)) == "20250103T101500Z"
+
+
+def test_rejects_a_run_name_too_long_for_s3_keys():
+    with pytest.raises(BadName, match=r"the run name is 201 characters long; use at most 200"):
+        RunAddress.of("qea", "main", "r" * 201)
