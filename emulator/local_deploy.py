@@ -25,13 +25,9 @@ from settings import SettingsError, load_settings
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ACCOUNT = "123456789012"  # moto's default account
 REGION = "us-east-1"
-GITHUB_ISSUER = "token.actions.githubusercontent.com"
-FAILED_CREATION = (
-    "CREATE_IN_PROGRESS",
-    "CREATE_PENDING",
-    "CREATE_FAILED",
-    "ROLLBACK_COMPLETE",
-)  # as in constructs/github_oidc.py
+GITHUB_ISSUER = "token.actions.githubusercontent.com"  # as in constructs/github_oidc.py
+# What moto leaves of a stack whose creation failed.
+FAILED_CREATION = ("CREATE_IN_PROGRESS", "CREATE_PENDING", "CREATE_FAILED", "ROLLBACK_COMPLETE")
 SAMPLE_REPORT = REPO_ROOT / "tests" / "fixtures" / "reports" / "allure2"
 # moto's change-set path records no outputs or exports, so dependent stacks would fail with
 # "No export named ..."; the direct method creates and updates stacks without change sets.
@@ -48,7 +44,6 @@ SHOWN_OUTPUTS = {
     "data": (
         "WriterEndpoint",
         "WriterPort",
-        "Replica1Endpoint",
         "SecretArn",
         "AlarmTopicArn",
     ),
@@ -349,9 +344,9 @@ def _run(env_name: str, cdk_out: Path) -> None:
     print("\nOutputs:")
     for stack_name, stack_outputs in outputs.items():
         layer = stack_name.rsplit("-", 1)[-1]
-        for key in SHOWN_OUTPUTS.get(layer, ()):
-            if key in stack_outputs:
-                print(f"  {stack_name}.{key} = {stack_outputs[key]}")
+        for key, value in stack_outputs.items():
+            if key in SHOWN_OUTPUTS.get(layer, ()) or key.startswith("Replica"):
+                print(f"  {stack_name}.{key} = {value}")
 
     storage_stack = settings.stack_id("storage")
     bucket = outputs[storage_stack]["ReportsBucketName"]
