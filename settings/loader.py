@@ -17,6 +17,9 @@ from pydantic import ValidationError
 from .environment import EnvironmentSettings, Settings
 
 DEFAULT_ENV = "dev"
+# The context keys of the app itself, beside the environment's settings.
+APP_KEYS = ("env", "project", "target", "environments")
+_PLAIN_KEY = re.compile(r"^[a-z_]+$")
 # Upper case too, so that a mistyped `-c Compute.min_capacity=3` is refused, not ignored.
 _OVERRIDE_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)+$")
 _SUBKEY_MESSAGE = re.compile(r"^([a-z_][a-z0-9_.\[\]]*): (.*)$", re.DOTALL)
@@ -41,6 +44,7 @@ def load_settings(context: Mapping[str, Any]) -> Settings:
             f"env: got {env_name!r}; expected one of the environments in cdk.json: {known}"
         )
 
+    _refuse_unknown_plain_keys(context)
     raw = copy.deepcopy(dict(environments[env_name] or {}))
     for key, value in sorted(context.items()):
         # A dotted key, or the bare name of an environment setting (`-c account=...`, and
@@ -60,6 +64,17 @@ def load_settings(context: Mapping[str, Any]) -> Settings:
         )
     except ValidationError as error:
         raise SettingsError(_describe(error, "", env_name)) from None
+
+
+def _refuse_unknown_plain_keys(context: Mapping[str, Any]) -> None:
+    """A plain lower-case key is ours or a typo (`-c evn=prod`); CDK's own keys have `:`."""
+    known = {*APP_KEYS, *EnvironmentSettings.model_fields}
+    unknown = sorted(key for key in context if _PLAIN_KEY.match(key) and key not in known)
+    if unknown:
+        raise SettingsError(
+            f"unknown context key {', '.join(map(repr, unknown))}; expected one of "
+            f"{', '.join(sorted(known))}, or a dotted setting such as compute.min_capacity"
+        )
 
 
 def _apply_override(raw: dict, path: list[str], value: Any) -> None:

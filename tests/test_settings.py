@@ -132,3 +132,8 @@ def test_settings_are_frozen():
 def test_a_mistyped_group_in_capitals_fails_instead_of_being_ignored():
     with pytest.raises(SettingsError, match=r"environments\.dev\.Compute: unknown setting"):
         settings_for(**{"Compute.min_capacity": "3"})
+
+
+def test_a_mistyped_plain_key_fails_naming_it_and_the_known_ones():
+    with pytest.raises(SettingsError, match=r"unknown context key 'evn'; expected one of .*env"):
+        settings_for(evn="prod")
