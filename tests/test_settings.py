@@ -81,36 +81,6 @@ def test_all_problems_are_reported_in_one_message():
     assert "environments.dev.network.nat_gateways" in message
 
 
-def test_min_capacity_above_max_capacity_fails():
-    with pytest.raises(
-        SettingsError,
-        match=r"environments\.dev\.compute\.min_capacity: is 5, above max_capacity \(2\)",
-    ):
-        settings_for(**{"compute.min_capacity": "5", "compute.max_capacity": "2"})
-
-
-def test_desired_capacity_below_min_capacity_fails():
-    with pytest.raises(
-        SettingsError, match=r"environments\.dev\.compute\.desired_capacity: is 2, outside"
-    ):
-        settings_for(
-            **{
-                "compute.min_capacity": "4",
-                "compute.desired_capacity": "2",
-                "compute.max_capacity": "10",
-            }
-        )
-
-
-def test_replicas_without_backups_fail_explaining_both_ways_out():
-    with pytest.raises(
-        SettingsError,
-        match=r"environments\.dev\.data\.backup_retention_days: is 0 but read_replicas is 1.*"
-        r"Set backup_retention_days to 1 or more, or read_replicas to 0",
-    ):
-        settings_for(**{"data.backup_retention_days": "0", "data.read_replicas": "1"})
-
-
 def test_nat_gateways_of_zero_fails_with_the_valid_range():
     with pytest.raises(
         SettingsError, match=r"environments\.dev\.network\.nat_gateways: .*greater than or equal"
