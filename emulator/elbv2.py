@@ -14,6 +14,8 @@ from moto.cloudformation.exceptions import UnformattedGetAttTemplateException
 from moto.core.common_models import CloudFormationModel
 from moto.elbv2.models import FakeLoadBalancer, FakeTargetGroup, elbv2_backends
 
+from emulator.resource import EmulatedResource, KeptOnUpdate
+
 # Route 53 zone of application load balancers in us-east-1; CloudFormation returns one per region.
 ALB_HOSTED_ZONE_ID = "Z35SXDOTRQ7X7K"
 
@@ -67,20 +69,13 @@ def _with_attributes(resource: Any, attribute: Any) -> Any:
     return resource
 
 
-class TargetGroup(CloudFormationModel):
-    """moto's target group, readable with Fn::GetAtt; kept as it is on update."""
+class TargetGroup(KeptOnUpdate, EmulatedResource, CloudFormationModel):
+    """moto's target group, readable with Fn::GetAtt; kept as it is on update (health-check
+    settings are not carried over; the group and its ARN stay)."""
 
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::ElasticLoadBalancingV2::TargetGroup"
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return "Name"
-
-    @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return attr in TARGET_GROUP_ATTRIBUTES
+    TYPE = "AWS::ElasticLoadBalancingV2::TargetGroup"
+    NAME_PROPERTY = "Name"
+    ATTRIBUTES = TARGET_GROUP_ATTRIBUTES
 
     @classmethod
     def create_from_cloudformation_json(
@@ -97,18 +92,6 @@ class TargetGroup(CloudFormationModel):
         return _with_attributes(group, _target_group_attribute)
 
     @classmethod
-    def update_from_cloudformation_json(
-        cls,
-        original_resource: FakeTargetGroup,
-        new_resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-    ) -> FakeTargetGroup:
-        # Health-check settings are not carried over; the group and its ARN stay.
-        return original_resource
-
-    @classmethod
     def delete_from_cloudformation_json(
         cls,
         resource_name: str,
@@ -120,24 +103,14 @@ class TargetGroup(CloudFormationModel):
         if resource_name in backend.target_groups:
             backend.delete_target_group(resource_name)
 
-    def is_created(self) -> bool:
-        return True
 
+class LoadBalancer(KeptOnUpdate, EmulatedResource, CloudFormationModel):
+    """moto's load balancer, with the full name, hosted zone and security groups as attributes;
+    kept on update (attribute and subnet changes are not carried over; the DNS name stays)."""
 
-class LoadBalancer(CloudFormationModel):
-    """moto's load balancer, with the full name, hosted zone and security groups as attributes."""
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::ElasticLoadBalancingV2::LoadBalancer"
-
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return "Name"
-
-    @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return attr in LOAD_BALANCER_ATTRIBUTES
+    TYPE = "AWS::ElasticLoadBalancingV2::LoadBalancer"
+    NAME_PROPERTY = "Name"
+    ATTRIBUTES = LOAD_BALANCER_ATTRIBUTES
 
     @classmethod
     def create_from_cloudformation_json(
@@ -152,21 +125,6 @@ class LoadBalancer(CloudFormationModel):
             resource_name, cloudformation_json, account_id, region_name, **kwargs
         )
         return _with_attributes(balancer, _load_balancer_attribute)
-
-    @classmethod
-    def update_from_cloudformation_json(
-        cls,
-        original_resource: FakeLoadBalancer,
-        new_resource_name: str,
-        cloudformation_json: dict[str, Any],
-        account_id: str,
-        region_name: str,
-    ) -> FakeLoadBalancer:
-        # Attribute and subnet changes are not carried over; the balancer and its DNS name stay.
-        return original_resource
-
-    def is_created(self) -> bool:
-        return True
 
 
 MODELS = (TargetGroup, LoadBalancer)

@@ -12,23 +12,14 @@ from typing import Any
 from moto.core.common_models import CloudFormationModel
 from moto.kms.models import kms_backends
 
-from emulator.resource import properties
+from emulator.resource import EmulatedResource, properties
 
 
-class Key(CloudFormationModel):
+class Key(EmulatedResource, CloudFormationModel):
     """AWS::KMS::Key: a symmetric key in moto's KMS, its policy, rotation flag and tags."""
 
-    @staticmethod
-    def cloudformation_name_type() -> str:
-        return ""
-
-    @staticmethod
-    def cloudformation_type() -> str:
-        return "AWS::KMS::Key"
-
-    @classmethod
-    def has_cfn_attr(cls, attr: str) -> bool:
-        return attr in ("Arn", "KeyId")
+    TYPE = "AWS::KMS::Key"
+    ATTRIBUTES = ("Arn", "KeyId")
 
     @classmethod
     def create_from_cloudformation_json(

@@ -85,5 +85,24 @@ class EmulatedResource:
         return None
 
 
+class KeptOnUpdate:
+    """For a model whose thing lives on unchanged when its template text changes.
+
+    List it first, `class X(KeptOnUpdate, EmulatedResource, CloudFormationModel)`: moto would
+    otherwise replace (or, with no update at all, lose) the thing and every Ref to it.
+    """
+
+    @classmethod
+    def update_from_cloudformation_json(
+        cls,
+        original_resource: Any,
+        new_resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+    ) -> Any:
+        return original_resource
+
+
 def properties(cloudformation_json: dict[str, Any]) -> dict[str, Any]:
     return cloudformation_json.get("Properties") or {}
